@@ -1,0 +1,45 @@
+import { resolve } from 'node:path';
+import type { Argv } from 'yargs';
+import { EXIT } from '../../core/errors.js';
+import { progressLogger, writeOutput, type CliIO } from '../io.js';
+import { dockerOptions } from '../options.js';
+import type { DockerArgs } from './scan.js';
+
+type CollectArgs = DockerArgs & { target: string; out?: string; verbose: boolean };
+
+export async function runCollect(args: CollectArgs, io: CliIO): Promise<number> {
+  // Loaded on demand: validate/test/demo never need the engine client.
+  const { collectDockerTarget, factSetOf } = await import('../../collectors/docker-target.js');
+  const target = await collectDockerTarget({
+    dockerHost: args['docker-host'],
+    hostRoot: args['host-root'],
+    runningOnly: args['running-only'],
+    concurrency: args.concurrency,
+    env: io.env,
+    log: progressLogger(io, args.verbose),
+  });
+  const text = `${JSON.stringify(factSetOf([target]), null, 2)}\n`;
+  if (args.out) {
+    writeOutput(resolve(io.cwd, args.out), text);
+    const failed = Object.keys(target.errors);
+    io.stderr.write(
+      `rampart: wrote facts of ${target.kind} ${target.name} to ${args.out}` +
+        (failed.length ? ` (not collected: ${failed.join(', ')})` : '') +
+        '\n',
+    );
+  } else io.stdout.write(text);
+  return EXIT.ok;
+}
+
+export function collectCommand(io: CliIO, setExit: (code: number) => void) {
+  return {
+    command: 'collect <target>',
+    describe: 'Collect facts from a target into a fact set (evidence) without evaluating them',
+    builder: (y: Argv) =>
+      y
+        .positional('target', { type: 'string', choices: ['docker'], demandOption: true, describe: 'What to collect from' })
+        .options({ out: { type: 'string', describe: 'Write the fact set to this file (default stdout)' }, ...dockerOptions })
+        .example('$0 collect docker --out facts.json', 'save the engine and host facts; evaluate later with scan --facts'),
+    handler: async (argv: unknown) => setExit(await runCollect(argv as CollectArgs, io)),
+  };
+}

@@ -1,0 +1,72 @@
+import yargs from 'yargs';
+import { EXIT, RampartError } from '../core/errors.js';
+import { toolVersion } from '../core/paths.js';
+import { collectCommand } from './commands/collect.js';
+import { controlsCommand } from './commands/controls.js';
+import { testCommand, validateCommand } from './commands/definitions.js';
+import { demoCommand } from './commands/demo.js';
+import { scanCommand } from './commands/scan.js';
+import { processIO, type CliIO } from './io.js';
+import { globalOptions } from './options.js';
+
+/** Runs the CLI and returns the exit code; never calls process.exit (src/bin/rampart.ts does). */
+export async function main(argv: string[], io: CliIO = processIO()): Promise<number> {
+  let exit: number = EXIT.ok;
+  const setExit = (code: number) => {
+    exit = code;
+  };
+  const verbose = argv.includes('--verbose') || argv.includes('-v');
+  let usageFailure: string | undefined;
+  const parser = yargs(argv)
+    .scriptName('rampart')
+    .usage('$0 <command> [options]\n\nCompliance benchmark assessment for Docker hosts (Kubernetes and cloud to come).')
+    .options(globalOptions)
+    .command(scanCommand(io, setExit))
+    .command(collectCommand(io, setExit))
+    .command(controlsCommand(io, setExit))
+    .command(validateCommand(io, setExit))
+    .command(testCommand(io, setExit))
+    .command(demoCommand(io, setExit))
+    .demandCommand(1, 'choose a command')
+    .strict()
+    .recommendCommands()
+    .env('RAMPART')
+    .version(toolVersion())
+    .help()
+    .wrap(Math.min(120, process.stdout.columns ?? 100))
+    .exitProcess(false)
+    .fail((msg, err) => {
+      if (err) throw err;
+      usageFailure = msg;
+    });
+  try {
+    let helpText = '';
+    await parser.parseAsync(argv, {}, (_err, _parsed, output) => {
+      helpText = output;
+    });
+    if (usageFailure) {
+      io.stderr.write(`rampart: ${usageFailure}\nRun "rampart --help" for usage.\n`);
+      return EXIT.usage;
+    }
+    if (helpText) io.stdout.write(`${helpText}\n`);
+    return exit;
+  } catch (err) {
+    return reportError(err, io, verbose);
+  }
+}
+
+export function reportError(err: unknown, io: CliIO, verbose: boolean): number {
+  if (err instanceof RampartError) {
+    io.stderr.write(`rampart: ${err.message}\n`);
+    const problems = (err as { problems?: string[] }).problems ?? [];
+    for (const p of problems) io.stderr.write(`  ${p}\n`);
+    if (err.hint) io.stderr.write(`  fix: ${err.hint}\n`);
+    if (verbose && err.stack) io.stderr.write(`${err.stack}\n`);
+    return err.exitCode;
+  }
+  const e = err as Error;
+  io.stderr.write(`rampart: unexpected error: ${e?.message ?? String(err)}\n`);
+  if (verbose && e?.stack) io.stderr.write(`${e.stack}\n`);
+  else io.stderr.write('  run again with --verbose for details, and report it if it persists\n');
+  return EXIT.usage;
+}

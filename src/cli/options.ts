@@ -1,0 +1,55 @@
+/** Central option definitions shared by commands, so every flag is described once. */
+import type { Options } from 'yargs';
+import { SEVERITIES } from '../core/types.js';
+
+export const selectionOptions = {
+  benchmark: {
+    type: 'string',
+    array: true,
+    describe: 'Benchmark id, optionally @version (e.g. cis-docker@1.6.0); repeatable. Default: all for the target',
+  },
+  'benchmark-dir': {
+    type: 'string',
+    array: true,
+    describe: 'Extra benchmark directory (holding benchmark.yaml) to load, e.g. your own controls',
+  },
+  controls: {
+    type: 'string',
+    array: true,
+    describe: 'Only these control ids or globs; prefix with ! to exclude (e.g. "5.*" "!5.7")',
+  },
+  level: { type: 'number', describe: 'Highest CIS profile level to include (1 or 2)' },
+} satisfies Record<string, Options>;
+
+export const outputOptions = {
+  format: { type: 'string', default: 'text', describe: 'Output format: text or json' },
+  output: { alias: 'o', type: 'string', describe: 'Write the report to this file instead of stdout' },
+  'fail-on': {
+    type: 'string',
+    choices: [...SEVERITIES, 'none'],
+    default: 'none',
+    describe: 'Exit 1 when a control fails at or above this severity',
+  },
+  'fail-on-error': {
+    type: 'boolean',
+    default: false,
+    describe: 'Also exit 1 when a control could not be checked (status error)',
+  },
+} satisfies Record<string, Options>;
+
+export const dockerOptions = {
+  'docker-host': {
+    type: 'string',
+    describe: 'Engine address (unix:///var/run/docker.sock, tcp://host:2376, ssh://user@host). Default: $DOCKER_HOST',
+  },
+  'host-root': {
+    type: 'string',
+    describe: "Root of the engine host's filesystem for host checks (default / when the engine is local)",
+  },
+  'running-only': { type: 'boolean', default: false, describe: 'Assess running containers only (default: all)' },
+  concurrency: { type: 'number', default: 16, describe: 'Maximum concurrent requests to the engine' },
+} satisfies Record<string, Options>;
+
+export const globalOptions = {
+  verbose: { alias: 'v', type: 'boolean', default: false, describe: 'Show progress, every finding and stack traces' },
+} satisfies Record<string, Options>;
