@@ -28,7 +28,7 @@ export function parseYamlText(text: string, file: string): ParsedYaml {
   const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false, strict: true });
   const problems: Problem[] = [];
   for (const err of [...doc.errors, ...doc.warnings]) {
-    const line = err.linePos?.[0]?.line;
+    const line = err.linePos?.[0]?.line ?? (err.pos ? lines.linePos(err.pos[0]).line : undefined);
     const first = err.message.split('\n')[0] ?? err.message;
     problems.push({ file, line, message: first.replace(/ at line \d+, column \d+.*$/, '') });
   }
