@@ -1,0 +1,173 @@
+import { expect } from 'chai';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync, cpSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { schemaValidator } from '../../src/definitions/schemas.js';
+import type { ResultsDocument } from '../../src/core/types.js';
+import { runCli, spawnCli } from '../support/cli.js';
+
+describe('CLI end to end', () => {
+  let tmp: string;
+  before(() => {
+    tmp = mkdtempSync(join(tmpdir(), 'rampart-e2e-'));
+  });
+  after(() => rmSync(tmp, { recursive: true, force: true }));
+
+  describe('demo', () => {
+    it('prints a grouped text report of the demo estate and exits 0', async () => {
+      const r = await runCli(['demo']);
+      expect(r.code).to.equal(0);
+      expect(r.stdout).to.include('CIS Docker Benchmark v1.6.0');
+      expect(r.stdout).to.match(/\[1\][\s\S]*\[2\][\s\S]*\[5\][\s\S]*\[7\]/);
+      expect(r.stdout).to.match(/Summary: 117 controls/);
+      expect(r.stdout).to.match(/FAIL\s+5\.5 /);
+      expect(r.stdout, 'no colour on a pipe').not.to.include('\u001b[');
+    });
+
+    it('colours only on a TTY and never with NO_COLOR', async () => {
+      const tty = await runCli(['demo'], { tty: true, env: { ...process.env, NO_COLOR: undefined, FORCE_COLOR: undefined, TERM: 'xterm' } });
+      expect(tty.stdout).to.include('\u001b[');
+      const off = await runCli(['demo'], { tty: true, env: { ...process.env, NO_COLOR: '1', TERM: 'xterm' } });
+      expect(off.stdout).not.to.include('\u001b[');
+    });
+
+    it('writes JSON that validates against schemas/results.schema.json', async () => {
+      const out = join(tmp, 'demo.json');
+      const r = await runCli(['demo', '--format', 'json', '--output', out]);
+      expect(r.code).to.equal(0);
+      expect(r.stdout).to.equal('');
+      expect(r.stderr).to.include('wrote json report');
+      const doc = JSON.parse(readFileSync(out, 'utf8')) as ResultsDocument;
+      const validate = schemaValidator('results');
+      expect(validate(doc), JSON.stringify(validate.errors?.slice(0, 3))).to.equal(true);
+      expect(doc.results).to.have.length(117);
+      expect(doc.results[0]?.ref).to.match(/^cis-docker@1\.6\.0\//);
+      for (const res of doc.results) {
+        for (const f of res.findings) expect(f.resource.name.startsWith('/'), 'names without leading slash').to.equal(false);
+      }
+    });
+
+    it('--fail-on gates on severity: 1 when a critical control fails', async () => {
+      expect((await runCli(['demo', '--fail-on', 'critical'])).code).to.equal(1);
+      expect((await runCli(['demo', '--fail-on', 'none'])).code).to.equal(0);
+    });
+
+    it('--controls and --level select controls', async () => {
+      const r = await runCli(['demo', '--format', 'json', '--controls', '5.*', '!5.7']);
+      const doc = JSON.parse(r.stdout) as ResultsDocument;
+      expect(doc.results.every((x) => x.controlId.startsWith('5.') && x.controlId !== '5.7')).to.equal(true);
+      expect(doc.results).to.have.length(31);
+      const l1 = JSON.parse((await runCli(['demo', '--format', 'json', '--level', '1'])).stdout) as ResultsDocument;
+      expect(l1.results.every((x) => x.level === 1)).to.equal(true);
+    });
+  });
+
+  describe('scan --facts', () => {
+    it('gives the same results as the demo from the same facts', async () => {
+      const facts = join(process.cwd(), 'demo', 'docker-host.facts.json');
+      const a = JSON.parse((await runCli(['scan', '--facts', facts, '--format', 'json'])).stdout) as ResultsDocument;
+      const b = JSON.parse((await runCli(['demo', '--format', 'json'])).stdout) as ResultsDocument;
+      expect(a.results).to.deep.equal(b.results);
+    });
+
+    it('reports malformed JSON with file and line, exit 2, no stack trace', async () => {
+      const bad = join(tmp, 'bad.json');
+      writeFileSync(bad, '{\n  "schemaVersion": "1",\n  "targets": [,]\n}\n');
+      const r = await runCli(['scan', '--facts', bad]);
+      expect(r.code).to.equal(2);
+      expect(r.stderr).to.match(/bad\.json:3: not valid JSON/);
+      expect(r.stderr).not.to.match(/\n\s+at /);
+    });
+
+    it('reports a fact set of the wrong shape with the path', async () => {
+      const bad = join(tmp, 'shape.json');
+      writeFileSync(bad, JSON.stringify({ schemaVersion: '1', collectedAt: 'x', tool: { name: 'r', version: '1' }, targets: [{ id: 'x', kind: 'docker', name: 'x', facts: {} }] }));
+      const r = await runCli(['scan', '--facts', bad]);
+      expect(r.code).to.equal(2);
+      expect(r.stderr).to.match(/not a valid Rampart fact set/);
+      expect(r.stderr).to.match(/\/targets\/0: missing required key "errors"/);
+    });
+
+    it('a missing facts file is a one-line error with a fix', async () => {
+      const r = await runCli(['scan', '--facts', join(tmp, 'nope.json')]);
+      expect(r.code).to.equal(2);
+      expect(r.stderr).to.match(/nope\.json: cannot read facts file \(ENOENT\)/);
+      expect(r.stderr).to.match(/fix: /);
+    });
+  });
+
+  describe('scan docker', () => {
+    it('an unreachable socket is one line naming the address, exit 3', async () => {
+      const sock = join(tmp, 'no-such-docker.sock');
+      const r = await runCli(['scan', 'docker', '--docker-host', `unix://${sock}`]);
+      expect(r.code).to.equal(3);
+      expect(r.stderr).to.include(sock);
+      expect(r.stderr.trim().split('\n').length).to.be.lessThanOrEqual(2);
+      expect(r.stderr).not.to.match(/\n\s+at /);
+    });
+
+    it('shows the stack only with --verbose', async () => {
+      const sock = join(tmp, 'no-such-docker.sock');
+      const r = await runCli(['scan', 'docker', '--docker-host', `unix://${sock}`, '--verbose']);
+      expect(r.code).to.equal(3);
+      expect(r.stderr).to.match(/\n\s+at /);
+    });
+  });
+
+  describe('controls, validate and test', () => {
+    it('lists and shows controls', async () => {
+      const list = await runCli(['controls', 'list', '--controls', '5.5']);
+      expect(list.code).to.equal(0);
+      expect(list.stdout).to.match(/5\.5\s+automated\s+L1\s+critical/);
+      const show = await runCli(['controls', 'show', 'cis-docker@1.6.0/5.5']);
+      expect(show.code).to.equal(0);
+      expect(show.stdout).to.match(/Rationale[\s\S]*Audit[\s\S]*Remediation/);
+      const missing = await runCli(['controls', 'show', 'cis-docker@1.6.0/99.9']);
+      expect(missing.code).to.equal(2);
+      expect(missing.stderr).to.match(/no control "cis-docker@1.6.0\/99.9"/);
+    });
+
+    it('validates the bundled benchmarks', async () => {
+      const r = await runCli(['validate']);
+      expect(r.code, r.stderr).to.equal(0);
+      expect(r.stdout).to.match(/ok cis-docker@1\.6\.0: 117 controls/);
+    });
+
+    it('validates and tests a user control directory, reporting broken files with file:line', async () => {
+      const dir = join(tmp, 'mine');
+      mkdirSync(join(dir, 'controls'), { recursive: true });
+      writeFileSync(join(dir, 'benchmark.yaml'), 'id: mine\nversion: 0.1.0\ntitle: Our rules\ntarget: docker\nsections: []\ncontrols: ["1"]\n');
+      cpSync('test/fixtures/controls/1-no-latest-tag.yaml', join(dir, 'controls', '1-no-latest-tag.yaml'));
+      const ok = await runCli(['test', dir]);
+      expect(ok.code, ok.stdout + ok.stderr).to.equal(0);
+      expect(ok.stdout).to.match(/^2 passed, 0 failed$/m);
+      const scan = await runCli(['demo', '--benchmark-dir', dir, '--benchmark', 'mine', '--format', 'json']);
+      expect(scan.code, scan.stderr).to.equal(0);
+      const doc = JSON.parse(scan.stdout) as ResultsDocument;
+      expect(doc.results.map((r) => r.ref)).to.deep.equal(['mine@0.1.0/1']);
+
+      writeFileSync(join(dir, 'controls', '1-no-latest-tag.yaml'), readFileSync('test/fixtures/controls/1-no-latest-tag.yaml', 'utf8').replace('op: not-regex', 'op: notregex'));
+      const bad = await runCli(['validate', dir]);
+      expect(bad.code).to.equal(2);
+      expect(bad.stderr).to.match(/1-no-latest-tag\.yaml:\d+: \/test\/op: unknown operator/);
+    });
+
+    it('a usage error exits 2 with a hint', async () => {
+      const r = await runCli(['scan', '--format', 'json', '--level', '1']);
+      expect(r.code).to.equal(2);
+      expect(r.stderr).to.match(/nothing to scan/);
+      const unknown = await runCli(['frobnicate']);
+      expect(unknown.code).to.equal(2);
+    });
+  });
+
+  describe('the executable', () => {
+    it('sets the process exit code and reads facts from stdin', function () {
+      this.timeout(60_000);
+      const facts = readFileSync('demo/docker-host.facts.json', 'utf8');
+      const r = spawnCli(['scan', '--facts', '-', '--controls', '5.5', '--fail-on', 'high'], { input: facts, env: { ...process.env, NO_COLOR: '1' } });
+      expect(r.code, r.stderr).to.equal(1);
+      expect(r.stdout).to.match(/FAIL\s+5\.5/);
+    });
+  });
+});
