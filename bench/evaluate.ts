@@ -15,7 +15,11 @@ function scaled(base: FactSet, n: number): FactSet {
   const many: JsonValue[] = [];
   for (let i = 0; i < n; i++) {
     const c = containers[i % containers.length] as Record<string, JsonValue>;
-    many.push({ ...c, Id: `${i.toString(16).padStart(12, '0')}${String(c.Id).slice(12)}`, Name: `${String(c.Name)}-${i}` });
+    many.push({
+      ...c,
+      Id: `${i.toString(16).padStart(12, '0')}${String(c.Id).slice(12)}`,
+      Name: `${String(c.Name)}-${i}`,
+    });
   }
   return { ...base, targets: [{ ...target, facts: { ...target.facts, 'docker.containers': many } }] };
 }
@@ -24,7 +28,13 @@ export function benchEvaluate(sizes = [10, 100, 1_000, 10_000]): void {
   const benchmarks = loadBenchmarks();
   const base = readFactSet(join(packageRoot(), 'demo', 'docker-host.facts.json'));
   console.log('\nEvaluation of all CIS Docker 1.6.0 controls (no I/O)');
-  console.log('containers'.padStart(10), 'results'.padStart(8), 'findings'.padStart(9), 'wall ms'.padStart(9), 'peak RSS MiB'.padStart(13));
+  console.log(
+    'containers'.padStart(10),
+    'results'.padStart(8),
+    'findings'.padStart(9),
+    'wall ms'.padStart(9),
+    'peak RSS MiB'.padStart(13),
+  );
   for (const n of sizes) {
     const facts = scaled(base, n);
     const started = process.hrtime.bigint();
@@ -32,6 +42,12 @@ export function benchEvaluate(sizes = [10, 100, 1_000, 10_000]): void {
     const ms = Number(process.hrtime.bigint() - started) / 1e6;
     const findings = doc.results.reduce((s, r) => s + r.findings.length, 0);
     const rss = process.resourceUsage().maxRSS / 1024;
-    console.log(String(n).padStart(10), String(doc.results.length).padStart(8), String(findings).padStart(9), ms.toFixed(1).padStart(9), rss.toFixed(0).padStart(13));
+    console.log(
+      String(n).padStart(10),
+      String(doc.results.length).padStart(8),
+      String(findings).padStart(9),
+      ms.toFixed(1).padStart(9),
+      rss.toFixed(0).padStart(13),
+    );
   }
 }

@@ -19,7 +19,9 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
   let usageFailure: string | undefined;
   const parser = yargs(argv)
     .scriptName('rampart')
-    .usage('$0 <command> [options]\n\nCompliance benchmark assessment for Docker hosts (Kubernetes and cloud to come).')
+    .usage(
+      '$0 <command> [options]\n\nCompliance benchmark assessment for Docker hosts (Kubernetes and cloud to come).',
+    )
     .options(globalOptions)
     .command(scanCommand(io, setExit))
     .command(collectCommand(io, setExit))

@@ -10,14 +10,22 @@ export interface CliIO {
   cwd: string;
 }
 
-export const processIO = (): CliIO => ({ stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() });
+export const processIO = (): CliIO => ({
+  stdout: process.stdout,
+  stderr: process.stderr,
+  env: process.env,
+  cwd: process.cwd(),
+});
 
 export function writeOutput(file: string, content: string): void {
   try {
     mkdirSync(dirname(file), { recursive: true });
     writeFileSync(file, content);
   } catch (err) {
-    throw new UsageError(`${file}: cannot write output (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, 'choose a writable --output path');
+    throw new UsageError(
+      `${file}: cannot write output (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`,
+      'choose a writable --output path',
+    );
   }
 }
 

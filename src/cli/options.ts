@@ -6,7 +6,8 @@ export const selectionOptions = {
   benchmark: {
     type: 'string',
     array: true,
-    describe: 'Benchmark id, optionally @version (e.g. cis-docker@1.6.0); repeatable. Default: all for the target',
+    describe:
+      'Benchmark id, optionally @version (e.g. cis-docker@1.6.0); repeatable. Default: all for the target',
   },
   'benchmark-dir': {
     type: 'string',
@@ -40,16 +41,26 @@ export const outputOptions = {
 export const dockerOptions = {
   'docker-host': {
     type: 'string',
-    describe: 'Engine address (unix:///var/run/docker.sock, tcp://host:2376, ssh://user@host). Default: $DOCKER_HOST',
+    describe:
+      'Engine address (unix:///var/run/docker.sock, tcp://host:2376, ssh://user@host). Default: $DOCKER_HOST',
   },
   'host-root': {
     type: 'string',
     describe: "Root of the engine host's filesystem for host checks (default / when the engine is local)",
   },
-  'running-only': { type: 'boolean', default: false, describe: 'Assess running containers only (default: all)' },
+  'running-only': {
+    type: 'boolean',
+    default: false,
+    describe: 'Assess running containers only (default: all)',
+  },
   concurrency: { type: 'number', default: 16, describe: 'Maximum concurrent requests to the engine' },
 } satisfies Record<string, Options>;
 
 export const globalOptions = {
-  verbose: { alias: 'v', type: 'boolean', default: false, describe: 'Show progress, every finding and stack traces' },
+  verbose: {
+    alias: 'v',
+    type: 'boolean',
+    default: false,
+    describe: 'Show progress, every finding and stack traces',
+  },
 } satisfies Record<string, Options>;

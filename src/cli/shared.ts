@@ -12,7 +12,11 @@ export function loadBenchmarks(extraDirs: string[] = [], cwd = process.cwd()): L
   const dirs = [...bundledBenchmarkDirs()];
   for (const d of extraDirs) {
     const found = findBenchmarkDirs(resolve(cwd, d));
-    if (!found.length) throw new UsageError(`${d}: no benchmark.yaml found`, 'point --benchmark-dir at a directory holding benchmark.yaml');
+    if (!found.length)
+      throw new UsageError(
+        `${d}: no benchmark.yaml found`,
+        'point --benchmark-dir at a directory holding benchmark.yaml',
+      );
     dirs.push(...found);
   }
   const loaded: LoadedBenchmark[] = [];

@@ -28,7 +28,11 @@ export async function collectDockerTarget(opts: DockerCollectOptions = {}): Prom
   let hostRoot: string | undefined;
   if (opts.hostRoot) {
     hostRoot = resolve(opts.hostRoot);
-    if (!existsSync(hostRoot)) throw new UsageError(`--host-root ${opts.hostRoot}: no such directory`, 'pass the directory where the host filesystem is mounted');
+    if (!existsSync(hostRoot))
+      throw new UsageError(
+        `--host-root ${opts.hostRoot}: no such directory`,
+        'pass the directory where the host filesystem is mounted',
+      );
   } else if (conn.local) {
     hostRoot = '/';
   }

@@ -58,8 +58,12 @@ function conditionProblems(cond: Condition, pointer: string, parsed: ParsedYaml,
     if (op.value === 'none' && has) add(`${pointer}/value`, `operator "${cond.op}" takes no value`);
     if (op.value !== 'none' && !has) add(pointer, `operator "${cond.op}" needs a value`);
     if (!has) return;
-    if (op.value === 'list' && !Array.isArray(v)) add(`${pointer}/value`, `operator "${cond.op}" needs a list value`);
-    if (op.value === 'number' && !(typeof v === 'number' || (typeof v === 'string' && Number.isFinite(Number(v)))))
+    if (op.value === 'list' && !Array.isArray(v))
+      add(`${pointer}/value`, `operator "${cond.op}" needs a list value`);
+    if (
+      op.value === 'number' &&
+      !(typeof v === 'number' || (typeof v === 'string' && Number.isFinite(Number(v))))
+    )
       add(`${pointer}/value`, `operator "${cond.op}" needs a number`);
     if (op.value === 'regex') {
       try {
@@ -70,12 +74,17 @@ function conditionProblems(cond: Condition, pointer: string, parsed: ParsedYaml,
     }
     if (op.value === 'mode' && parseMode(v) === undefined)
       add(`${pointer}/value`, `operator "${cond.op}" needs an octal mode string such as "0644"`);
-    if (op.value === 'owner' && !(typeof v === 'string' || (Array.isArray(v) && v.every((x) => typeof x === 'string'))))
+    if (
+      op.value === 'owner' &&
+      !(typeof v === 'string' || (Array.isArray(v) && v.every((x) => typeof x === 'string')))
+    )
       add(`${pointer}/value`, `operator "${cond.op}" needs "user:group" or a list of them`);
     return;
   }
-  if ('all' in cond) return cond.all.forEach((c, i) => conditionProblems(c, `${pointer}/all/${i}`, parsed, out));
-  if ('any' in cond) return cond.any.forEach((c, i) => conditionProblems(c, `${pointer}/any/${i}`, parsed, out));
+  if ('all' in cond)
+    return cond.all.forEach((c, i) => conditionProblems(c, `${pointer}/all/${i}`, parsed, out));
+  if ('any' in cond)
+    return cond.any.forEach((c, i) => conditionProblems(c, `${pointer}/any/${i}`, parsed, out));
   if ('not' in cond) return conditionProblems(cond.not, `${pointer}/not`, parsed, out);
   for (const q of ['every', 'some', 'none'] as const) {
     if (q in cond) {
@@ -141,14 +150,18 @@ function controlProblems(control: Control, parsed: ParsedYaml, knownFacts: Reado
   for (const list of ['pass', 'fail', 'other'] as const) {
     control.tests?.[list]?.forEach((c, i) => {
       for (const key of Object.keys(c.facts)) {
-        if (!control.facts.includes(key)) add(`/tests/${list}/${i}/facts/${key}`, `fact "${key}" is not listed in facts`);
+        if (!control.facts.includes(key))
+          add(`/tests/${list}/${i}/facts/${key}`, `fact "${key}" is not listed in facts`);
       }
     });
   }
   return out;
 }
 
-export function loadControlFile(file: string, knownFacts: ReadonlySet<string> = KNOWN_FACTS): {
+export function loadControlFile(
+  file: string,
+  knownFacts: ReadonlySet<string> = KNOWN_FACTS,
+): {
   control?: Control;
   problems: Problem[];
 } {
@@ -179,7 +192,12 @@ export function loadBenchmarkDir(dir: string, knownFacts: ReadonlySet<string> = 
   const listed = new Map<string, number>();
   bench.controls.forEach((id, i) => {
     if (listed.has(id)) {
-      problems.push({ file: parsed.file, line: lineOf(parsed, `/controls/${i}`), path: `/controls/${i}`, message: `control "${id}" is listed twice` });
+      problems.push({
+        file: parsed.file,
+        line: lineOf(parsed, `/controls/${i}`),
+        path: `/controls/${i}`,
+        message: `control "${id}" is listed twice`,
+      });
     }
     listed.set(id, i);
   });
@@ -198,12 +216,20 @@ export function loadBenchmarkDir(dir: string, knownFacts: ReadonlySet<string> = 
     if (!control) continue;
     const prev = byId.get(control.id);
     if (prev) {
-      problems.push({ file: control.file ?? f, path: '/id', message: `duplicate control id "${control.id}" (also in ${prev.file})` });
+      problems.push({
+        file: control.file ?? f,
+        path: '/id',
+        message: `duplicate control id "${control.id}" (also in ${prev.file})`,
+      });
       continue;
     }
     byId.set(control.id, control);
     if (!listed.has(control.id)) {
-      problems.push({ file: control.file ?? f, path: '/id', message: `control "${control.id}" is not listed in ${parsed.file}` });
+      problems.push({
+        file: control.file ?? f,
+        path: '/id',
+        message: `control "${control.id}" is not listed in ${parsed.file}`,
+      });
     }
   }
   // Only report a listed control as missing when its file did not merely fail to load.

@@ -27,7 +27,10 @@ export function parseFactSet(text: string, file: string): FactSet {
     const problems = describeAjvErrors(validate.errors).map(
       (e) => `${file}: ${e.key ? `${e.pointer}/${e.key}` : e.pointer || '/'}: ${e.message}`,
     );
-    throw new DefinitionError(`${file}: not a valid Rampart fact set (${problems.length} problem(s))`, problems);
+    throw new DefinitionError(
+      `${file}: not a valid Rampart fact set (${problems.length} problem(s))`,
+      problems,
+    );
   }
   return data as FactSet;
 }

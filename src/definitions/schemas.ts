@@ -11,7 +11,9 @@ const compiled = new Map<string, ValidateFunction>();
 export function schemaValidator(name: string): ValidateFunction {
   const hit = compiled.get(name);
   if (hit) return hit;
-  const schema = JSON.parse(readFileSync(join(packageRoot(), 'schemas', `${name}.schema.json`), 'utf8')) as object;
+  const schema = JSON.parse(
+    readFileSync(join(packageRoot(), 'schemas', `${name}.schema.json`), 'utf8'),
+  ) as object;
   const fn = ajv.compile(schema);
   compiled.set(name, fn);
   return fn;
@@ -28,7 +30,9 @@ export function inlineValidator(schema: object): ValidateFunction {
 }
 
 /** Turns ajv errors into readable messages, dropping the noise of if/then branches. */
-export function describeAjvErrors(errors: ErrorObject[] | null | undefined): { pointer: string; key?: string; message: string }[] {
+export function describeAjvErrors(
+  errors: ErrorObject[] | null | undefined,
+): { pointer: string; key?: string; message: string }[] {
   const out: { pointer: string; key?: string; message: string }[] = [];
   const seen = new Set<string>();
   for (const e of errors ?? []) {
@@ -41,14 +45,16 @@ export function describeAjvErrors(errors: ErrorObject[] | null | undefined): { p
         message = `unknown key "${key}"`;
         break;
       case 'required':
-        message = e.schema && (e.parentSchema as { description?: string })?.description
-          ? String((e.parentSchema as { description?: string }).description)
-          : `missing required key "${String((e.params as { missingProperty: string }).missingProperty)}"`;
+        message =
+          e.schema && (e.parentSchema as { description?: string })?.description
+            ? String((e.parentSchema as { description?: string }).description)
+            : `missing required key "${String((e.params as { missingProperty: string }).missingProperty)}"`;
         break;
       case 'enum': {
         const allowed = (e.params as { allowedValues: unknown[] }).allowedValues;
         const last = e.instancePath.split('/').pop();
-        const what = last === 'op' ? 'unknown operator' : last === 'check' ? 'unknown check function' : 'invalid value';
+        const what =
+          last === 'op' ? 'unknown operator' : last === 'check' ? 'unknown check function' : 'invalid value';
         message = `${what}: expected one of ${allowed.map((v) => JSON.stringify(v)).join(', ')}`;
         break;
       }

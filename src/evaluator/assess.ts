@@ -29,7 +29,11 @@ export function summarize(results: Result[]): ResultsDocument['summary'] {
 }
 
 /** Evaluates the selected controls of every applicable benchmark against every target of a fact set. */
-export function assess(factSet: FactSet, benchmarks: LoadedBenchmark[], opts: AssessOptions = {}): ResultsDocument {
+export function assess(
+  factSet: FactSet,
+  benchmarks: LoadedBenchmark[],
+  opts: AssessOptions = {},
+): ResultsDocument {
   const startedAt = opts.startedAt ?? new Date();
   const results: Result[] = [];
   const used = new Map<string, LoadedBenchmark>();

@@ -28,7 +28,8 @@ export function auditRulePaths(rule: string): string[] {
     const t = tokens[i];
     const next = tokens[i + 1];
     if (t === '-w' && next) out.push(stripTrailingSlash(next));
-    if (t === '-F' && next && /^(path|dir)=/.test(next)) out.push(stripTrailingSlash(next.replace(/^(path|dir)=/, '')));
+    if (t === '-F' && next && /^(path|dir)=/.test(next))
+      out.push(stripTrailingSlash(next.replace(/^(path|dir)=/, '')));
   }
   return out;
 }
@@ -138,9 +139,17 @@ const processRunning: Check = {
     }
     if (container.Processes === null || container.Processes === undefined) {
       if (state.Running === true) {
-        return { verdict: 'error', details: [], reason: 'process list of the running container was not collected' };
+        return {
+          verdict: 'error',
+          details: [],
+          reason: 'process list of the running container was not collected',
+        };
       }
-      return { verdict: 'not_applicable', details: [], reason: 'container is not running, so no process runs in it' };
+      return {
+        verdict: 'not_applicable',
+        details: [],
+        reason: 'container is not running, so no process runs in it',
+      };
     }
     const processes = Array.isArray(container.Processes) ? container.Processes : [];
     const hits = processes.filter((p) => {

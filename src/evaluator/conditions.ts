@@ -57,7 +57,8 @@ function combine(outcomes: Outcome[], mode: 'all' | 'any'): Outcome {
   if (mode === 'all') {
     if (fails.length) return { verdict: 'fail', details: flat(fails) };
     if (errors.length) return { verdict: 'error', details: flat(errors), reason: errors[0]?.reason };
-    if (nas.length && !passes.length) return { verdict: 'not_applicable', details: [], reason: nas[0]?.reason };
+    if (nas.length && !passes.length)
+      return { verdict: 'not_applicable', details: [], reason: nas[0]?.reason };
     return { verdict: 'pass', details: flat(outcomes) };
   }
   if (passes.length) return { verdict: 'pass', details: flat(passes.slice(0, 1)) };
@@ -131,7 +132,13 @@ function quantifier(
       if (notMatching.length) {
         const message = notMatching
           .slice(0, 5)
-          .map((r) => `${itemLabel(name, r.item)}: ${r.outcome.details.filter((d) => !d.ok).map((d) => d.message).join('; ')}`)
+          .map(
+            (r) =>
+              `${itemLabel(name, r.item)}: ${r.outcome.details
+                .filter((d) => !d.ok)
+                .map((d) => d.message)
+                .join('; ')}`,
+          )
           .join('; ');
         return {
           verdict: 'fail',
@@ -198,8 +205,16 @@ function quantifier(
 /** Evaluates a condition against one resource. Pure and synchronous. */
 export function evaluateCondition(cond: Condition, resource: unknown, scope: EvalScope): Outcome {
   if ('field' in cond) return leaf(cond.field, cond.op, cond.value, cond.label, resource, scope);
-  if ('all' in cond) return combine(cond.all.map((c) => evaluateCondition(c, resource, scope)), 'all');
-  if ('any' in cond) return combine(cond.any.map((c) => evaluateCondition(c, resource, scope)), 'any');
+  if ('all' in cond)
+    return combine(
+      cond.all.map((c) => evaluateCondition(c, resource, scope)),
+      'all',
+    );
+  if ('any' in cond)
+    return combine(
+      cond.any.map((c) => evaluateCondition(c, resource, scope)),
+      'any',
+    );
   if ('not' in cond) {
     const inner = evaluateCondition(cond.not, resource, scope);
     if (inner.verdict === 'error' || inner.verdict === 'not_applicable') return inner;

@@ -160,7 +160,13 @@ export function evaluateControl(
       return { resource: ref, status: 'error', observed: null, expected: null, message: resourceError };
     }
     if (!control.test) {
-      return { resource: ref, status: 'error', observed: null, expected: null, message: 'control has no test' };
+      return {
+        resource: ref,
+        status: 'error',
+        observed: null,
+        expected: null,
+        message: 'control has no test',
+      };
     }
     const outcome = evaluateCondition(control.test, resource, scope);
     if (outcome.verdict === 'error' || outcome.verdict === 'not_applicable') {
@@ -211,6 +217,8 @@ export function evaluateControl(
   }
   const checked = total - na;
   const reason =
-    total === 1 ? (findings[0]?.message ?? 'passed') : `All ${plural(checked, kind)} passed${na ? ` (${na} not applicable)` : ''}`;
+    total === 1
+      ? (findings[0]?.message ?? 'passed')
+      : `All ${plural(checked, kind)} passed${na ? ` (${na} not applicable)` : ''}`;
   return done('pass', reason, findings);
 }

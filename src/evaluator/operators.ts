@@ -113,13 +113,15 @@ const list: Operator[] = [
     name: 'regex',
     value: 'regex',
     describe: (v) => `to match /${String(v)}/`,
-    test: (o, v) => !isAbsent(o) && compileRegex(String(v)).test(typeof o === 'string' ? o : JSON.stringify(o)),
+    test: (o, v) =>
+      !isAbsent(o) && compileRegex(String(v)).test(typeof o === 'string' ? o : JSON.stringify(o)),
   },
   {
     name: 'not-regex',
     value: 'regex',
     describe: (v) => `not to match /${String(v)}/`,
-    test: (o, v) => isAbsent(o) || !compileRegex(String(v)).test(typeof o === 'string' ? o : JSON.stringify(o)),
+    test: (o, v) =>
+      isAbsent(o) || !compileRegex(String(v)).test(typeof o === 'string' ? o : JSON.stringify(o)),
   },
   {
     name: 'contains',

@@ -56,7 +56,8 @@ function parseUncached(source: string): ParsedPath {
       const inner = s.slice(i + 1, close).trim();
       if (inner === '*') segments.push({ kind: 'wildcard' });
       else if (/^\d+$/.test(inner)) segments.push({ kind: 'index', index: Number(inner) });
-      else if (/^"[^"]*"$/.test(inner) || /^'[^']*'$/.test(inner)) segments.push({ kind: 'key', key: inner.slice(1, -1) });
+      else if (/^"[^"]*"$/.test(inner) || /^'[^']*'$/.test(inner))
+        segments.push({ kind: 'key', key: inner.slice(1, -1) });
       else fail('expected a number, * or a quoted key inside [ ]');
       i = close + 1;
       expectKey = false;

@@ -11,7 +11,10 @@ export interface Selection {
 }
 
 function globToRegex(glob: string): RegExp {
-  const escaped = glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  const escaped = glob
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.');
   return new RegExp(`^${escaped}$`);
 }
 
@@ -20,7 +23,11 @@ export function matchesBenchmark(b: Pick<LoadedBenchmark, 'id' | 'version'>, spe
   return b.id === id && (!version || b.version === version);
 }
 
-export function selectBenchmarks(all: LoadedBenchmark[], targetKind: string, sel: Selection): LoadedBenchmark[] {
+export function selectBenchmarks(
+  all: LoadedBenchmark[],
+  targetKind: string,
+  sel: Selection,
+): LoadedBenchmark[] {
   let chosen = all.filter((b) => b.target === targetKind);
   if (sel.benchmarks?.length) {
     for (const spec of sel.benchmarks) {
@@ -38,7 +45,10 @@ export function selectBenchmarks(all: LoadedBenchmark[], targetKind: string, sel
 
 /** Filters a benchmark's controls by level and include/exclude patterns (exclusions start with "!"). */
 export function selectControls(benchmark: LoadedBenchmark, sel: Selection): Control[] {
-  const patterns = (sel.controls ?? []).flatMap((p) => p.split(',')).map((p) => p.trim()).filter(Boolean);
+  const patterns = (sel.controls ?? [])
+    .flatMap((p) => p.split(','))
+    .map((p) => p.trim())
+    .filter(Boolean);
   const includes = patterns.filter((p) => !p.startsWith('!')).map(globToRegex);
   const excludes = patterns.filter((p) => p.startsWith('!')).map((p) => globToRegex(p.slice(1)));
   const ref = (c: Control) => `${benchmark.id}@${benchmark.version}/${c.id}`;

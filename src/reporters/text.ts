@@ -44,11 +44,21 @@ function renderResult(r: Result, st: Style, opts: RenderOptions, lines: string[]
   const max = showAll ? Infinity : (opts.maxFindings ?? 5);
   for (const f of interesting.slice(0, max)) {
     const name = f.resource.namespace ? `${f.resource.namespace}/${f.resource.name}` : f.resource.name;
-    const where = f.resource.source ? ` (${f.resource.source.file}${f.resource.source.line ? `:${f.resource.source.line}` : ''})` : '';
+    const where = f.resource.source
+      ? ` (${f.resource.source.file}${f.resource.source.line ? `:${f.resource.source.line}` : ''})`
+      : '';
     lines.push(`         ${st.gray('-')} ${f.resource.kind} ${st.bold(name)}${where}: ${f.message}`);
   }
-  if (interesting.length > max) lines.push(`         ${st.gray(`... and ${interesting.length - max} more (see --format json or --verbose)`)}`);
-  if ((r.status === 'fail' || r.status === 'warn') && r.findings.length && r.findings.length > interesting.length && !showAll) {
+  if (interesting.length > max)
+    lines.push(
+      `         ${st.gray(`... and ${interesting.length - max} more (see --format json or --verbose)`)}`,
+    );
+  if (
+    (r.status === 'fail' || r.status === 'warn') &&
+    r.findings.length &&
+    r.findings.length > interesting.length &&
+    !showAll
+  ) {
     lines.push(`         ${st.gray(`${r.findings.length - interesting.length} other resource(s) passed`)}`);
   }
 }

@@ -44,7 +44,16 @@ export function runControlCases(control: Control, benchmark: LoadedBenchmark): C
         actual = 'error';
         reason = `evaluation threw: ${(err as Error).message}`;
       }
-      out.push({ controlId: control.id, file: control.file, kind, name: c.name, expected, actual, reason, ok: actual === expected });
+      out.push({
+        controlId: control.id,
+        file: control.file,
+        kind,
+        name: c.name,
+        expected,
+        actual,
+        reason,
+        ok: actual === expected,
+      });
     }
   }
   return out;

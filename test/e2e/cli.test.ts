@@ -25,9 +25,15 @@ describe('CLI end to end', () => {
     });
 
     it('colours only on a TTY and never with NO_COLOR', async () => {
-      const tty = await runCli(['demo'], { tty: true, env: { ...process.env, NO_COLOR: undefined, FORCE_COLOR: undefined, TERM: 'xterm' } });
+      const tty = await runCli(['demo'], {
+        tty: true,
+        env: { ...process.env, NO_COLOR: undefined, FORCE_COLOR: undefined, TERM: 'xterm' },
+      });
       expect(tty.stdout).to.include('\u001b[');
-      const off = await runCli(['demo'], { tty: true, env: { ...process.env, NO_COLOR: '1', TERM: 'xterm' } });
+      const off = await runCli(['demo'], {
+        tty: true,
+        env: { ...process.env, NO_COLOR: '1', TERM: 'xterm' },
+      });
       expect(off.stdout).not.to.include('\u001b[');
     });
 
@@ -43,7 +49,8 @@ describe('CLI end to end', () => {
       expect(doc.results).to.have.length(117);
       expect(doc.results[0]?.ref).to.match(/^cis-docker@1\.6\.0\//);
       for (const res of doc.results) {
-        for (const f of res.findings) expect(f.resource.name.startsWith('/'), 'names without leading slash').to.equal(false);
+        for (const f of res.findings)
+          expect(f.resource.name.startsWith('/'), 'names without leading slash').to.equal(false);
       }
     });
 
@@ -57,7 +64,9 @@ describe('CLI end to end', () => {
       const doc = JSON.parse(r.stdout) as ResultsDocument;
       expect(doc.results.every((x) => x.controlId.startsWith('5.') && x.controlId !== '5.7')).to.equal(true);
       expect(doc.results).to.have.length(31);
-      const l1 = JSON.parse((await runCli(['demo', '--format', 'json', '--level', '1'])).stdout) as ResultsDocument;
+      const l1 = JSON.parse(
+        (await runCli(['demo', '--format', 'json', '--level', '1'])).stdout,
+      ) as ResultsDocument;
       expect(l1.results.every((x) => x.level === 1)).to.equal(true);
     });
   });
@@ -65,7 +74,9 @@ describe('CLI end to end', () => {
   describe('scan --facts', () => {
     it('gives the same results as the demo from the same facts', async () => {
       const facts = join(process.cwd(), 'demo', 'docker-host.facts.json');
-      const a = JSON.parse((await runCli(['scan', '--facts', facts, '--format', 'json'])).stdout) as ResultsDocument;
+      const a = JSON.parse(
+        (await runCli(['scan', '--facts', facts, '--format', 'json'])).stdout,
+      ) as ResultsDocument;
       const b = JSON.parse((await runCli(['demo', '--format', 'json'])).stdout) as ResultsDocument;
       expect(a.results).to.deep.equal(b.results);
     });
@@ -81,7 +92,15 @@ describe('CLI end to end', () => {
 
     it('reports a fact set of the wrong shape with the path', async () => {
       const bad = join(tmp, 'shape.json');
-      writeFileSync(bad, JSON.stringify({ schemaVersion: '1', collectedAt: 'x', tool: { name: 'r', version: '1' }, targets: [{ id: 'x', kind: 'docker', name: 'x', facts: {} }] }));
+      writeFileSync(
+        bad,
+        JSON.stringify({
+          schemaVersion: '1',
+          collectedAt: 'x',
+          tool: { name: 'r', version: '1' },
+          targets: [{ id: 'x', kind: 'docker', name: 'x', facts: {} }],
+        }),
+      );
       const r = await runCli(['scan', '--facts', bad]);
       expect(r.code).to.equal(2);
       expect(r.stderr).to.match(/not a valid Rampart fact set/);
@@ -136,7 +155,10 @@ describe('CLI end to end', () => {
     it('validates and tests a user control directory, reporting broken files with file:line', async () => {
       const dir = join(tmp, 'mine');
       mkdirSync(join(dir, 'controls'), { recursive: true });
-      writeFileSync(join(dir, 'benchmark.yaml'), 'id: mine\nversion: 0.1.0\ntitle: Our rules\ntarget: docker\nsections: []\ncontrols: ["1"]\n');
+      writeFileSync(
+        join(dir, 'benchmark.yaml'),
+        'id: mine\nversion: 0.1.0\ntitle: Our rules\ntarget: docker\nsections: []\ncontrols: ["1"]\n',
+      );
       cpSync('test/fixtures/controls/1-no-latest-tag.yaml', join(dir, 'controls', '1-no-latest-tag.yaml'));
       const ok = await runCli(['test', dir]);
       expect(ok.code, ok.stdout + ok.stderr).to.equal(0);
@@ -146,7 +168,13 @@ describe('CLI end to end', () => {
       const doc = JSON.parse(scan.stdout) as ResultsDocument;
       expect(doc.results.map((r) => r.ref)).to.deep.equal(['mine@0.1.0/1']);
 
-      writeFileSync(join(dir, 'controls', '1-no-latest-tag.yaml'), readFileSync('test/fixtures/controls/1-no-latest-tag.yaml', 'utf8').replace('op: not-regex', 'op: notregex'));
+      writeFileSync(
+        join(dir, 'controls', '1-no-latest-tag.yaml'),
+        readFileSync('test/fixtures/controls/1-no-latest-tag.yaml', 'utf8').replace(
+          'op: not-regex',
+          'op: notregex',
+        ),
+      );
       const bad = await runCli(['validate', dir]);
       expect(bad.code).to.equal(2);
       expect(bad.stderr).to.match(/1-no-latest-tag\.yaml:\d+: \/test\/op: unknown operator/);
@@ -165,7 +193,10 @@ describe('CLI end to end', () => {
     it('sets the process exit code and reads facts from stdin', function () {
       this.timeout(60_000);
       const facts = readFileSync('demo/docker-host.facts.json', 'utf8');
-      const r = spawnCli(['scan', '--facts', '-', '--controls', '5.5', '--fail-on', 'high'], { input: facts, env: { ...process.env, NO_COLOR: '1' } });
+      const r = spawnCli(['scan', '--facts', '-', '--controls', '5.5', '--fail-on', 'high'], {
+        input: facts,
+        env: { ...process.env, NO_COLOR: '1' },
+      });
       expect(r.code, r.stderr).to.equal(1);
       expect(r.stdout).to.match(/FAIL\s+5\.5/);
     });

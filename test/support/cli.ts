@@ -9,7 +9,10 @@ export interface CliRun {
 }
 
 /** Runs the CLI in-process with captured streams (fast; same code path as the binary). */
-export async function runCli(args: string[], opts: { env?: NodeJS.ProcessEnv; cwd?: string; tty?: boolean } = {}): Promise<CliRun> {
+export async function runCli(
+  args: string[],
+  opts: { env?: NodeJS.ProcessEnv; cwd?: string; tty?: boolean } = {},
+): Promise<CliRun> {
   let stdout = '';
   let stderr = '';
   const io: CliIO = {

@@ -71,7 +71,9 @@ describe('evaluateControl', () => {
   });
 
   it('uses whenEmpty, defaulting to not_applicable, when nothing is selected', () => {
-    expect(evaluateControl(control({}), bench, target({ 'docker.containers': [] })).status).to.equal('not_applicable');
+    expect(evaluateControl(control({}), bench, target({ 'docker.containers': [] })).status).to.equal(
+      'not_applicable',
+    );
     const c = control({ whenEmpty: { status: 'error', reason: 'nothing found where something must be' } });
     const r = evaluateControl(c, bench, target({ 'docker.containers': [] }));
     expect(r).to.include({ status: 'error', reason: 'nothing found where something must be' });
@@ -86,9 +88,18 @@ describe('evaluateControl', () => {
         reason: 'AppArmor is not active on this host',
       },
     });
-    const facts = { 'docker.containers': containers, 'docker.engine': { info: { SecurityOptions: ['name=seccomp'] } } };
-    expect(evaluateControl(c, bench, target(facts))).to.include({ status: 'not_applicable', reason: 'AppArmor is not active on this host' });
-    const on = { ...facts, 'docker.engine': { info: { SecurityOptions: ['name=apparmor', 'name=seccomp'] } } };
+    const facts = {
+      'docker.containers': containers,
+      'docker.engine': { info: { SecurityOptions: ['name=seccomp'] } },
+    };
+    expect(evaluateControl(c, bench, target(facts))).to.include({
+      status: 'not_applicable',
+      reason: 'AppArmor is not active on this host',
+    });
+    const on = {
+      ...facts,
+      'docker.engine': { info: { SecurityOptions: ['name=apparmor', 'name=seccomp'] } },
+    };
     expect(evaluateControl(c, bench, target(on)).status).to.equal('fail');
   });
 
@@ -99,7 +110,15 @@ describe('evaluateControl', () => {
       resource: { kind: 'file', id: 'path', name: 'path' },
       test: { field: 'mode', op: 'mode-at-most', value: '0644' },
     });
-    const r = evaluateControl(c, bench, target({ 'host.files': [{ role: 'daemon.json', path: '/etc/docker/daemon.json', error: 'EACCES: permission denied' }] }));
+    const r = evaluateControl(
+      c,
+      bench,
+      target({
+        'host.files': [
+          { role: 'daemon.json', path: '/etc/docker/daemon.json', error: 'EACCES: permission denied' },
+        ],
+      }),
+    );
     expect(r.status).to.equal('error');
     expect(r.findings[0]).to.include({ status: 'error', message: 'EACCES: permission denied' });
   });
@@ -108,7 +127,11 @@ describe('evaluateControl', () => {
     const c = control({
       test: { none: 'Mounts', test: { field: 'Source', op: 'in', value: ['/', '/etc'] } },
     });
-    const facts = { 'docker.containers': [{ Id: 'a', Name: 'x', Mounts: [{ Source: '/data' }, { Source: '/etc', Destination: '/host/etc' }] }] };
+    const facts = {
+      'docker.containers': [
+        { Id: 'a', Name: 'x', Mounts: [{ Source: '/data' }, { Source: '/etc', Destination: '/host/etc' }] },
+      ],
+    };
     const r = evaluateControl(c, bench, target(facts));
     expect(r.status).to.equal('fail');
     expect(r.findings[0]?.observed).to.deep.equal({ Mounts: [{ Source: '/etc', Destination: '/host/etc' }] });
@@ -120,19 +143,31 @@ describe('evaluateControl', () => {
       facts: ['docker.containers', 'host.daemon'],
       test: {
         any: [
-          { some: 'HostConfig.SecurityOpt', test: { field: '.', op: 'regex', value: '^no-new-privileges(:true|=true)?$' } },
+          {
+            some: 'HostConfig.SecurityOpt',
+            test: { field: '.', op: 'regex', value: '^no-new-privileges(:true|=true)?$' },
+          },
           { field: '$facts["host.daemon"].effective["no-new-privileges"]', op: 'eq', value: true },
         ],
       },
     });
-    const facts = { 'docker.containers': [{ Id: 'a', Name: 'x', HostConfig: { SecurityOpt: null } }], 'host.daemon': { effective: { 'no-new-privileges': true } } };
+    const facts = {
+      'docker.containers': [{ Id: 'a', Name: 'x', HostConfig: { SecurityOpt: null } }],
+      'host.daemon': { effective: { 'no-new-privileges': true } },
+    };
     expect(evaluateControl(c, bench, target(facts)).status).to.equal('pass');
     const off = { ...facts, 'host.daemon': { effective: {} } };
     expect(evaluateControl(c, bench, target(off)).status).to.equal('fail');
   });
 
   it('manual controls are manual with evidence for the reviewer', () => {
-    const c = control({ assessment: 'manual', test: undefined, given: undefined, facts: ['docker.engine'], evidence: ['info.ServerVersion'] });
+    const c = control({
+      assessment: 'manual',
+      test: undefined,
+      given: undefined,
+      facts: ['docker.engine'],
+      evidence: ['info.ServerVersion'],
+    });
     const r = evaluateControl(c, bench, target({ 'docker.engine': { info: { ServerVersion: '26.1.5' } } }));
     expect(r.status).to.equal('manual');
     expect(r.findings[0]?.observed).to.deep.equal({ 'info.ServerVersion': '26.1.5' });
@@ -140,7 +175,9 @@ describe('evaluateControl', () => {
 
   it('is deterministic: the same facts give the same result', () => {
     const facts = { 'docker.containers': containers };
-    expect(evaluateControl(control({}), bench, target(facts))).to.deep.equal(evaluateControl(control({}), bench, target(facts)));
+    expect(evaluateControl(control({}), bench, target(facts))).to.deep.equal(
+      evaluateControl(control({}), bench, target(facts)),
+    );
   });
 });
 
@@ -149,10 +186,26 @@ describe('check functions', () => {
     const c = control({ id: '5.7', test: { check: 'process-running', with: { names: ['sshd'] } } });
     const facts = {
       'docker.containers': [
-        { Id: 'a', Name: 'ssh', State: { Running: true }, Processes: [{ user: 'root', pid: '1', command: '/usr/sbin/sshd -D' }] },
-        { Id: 'b', Name: 'web', State: { Running: true }, Processes: [{ user: 'www', pid: '1', command: 'nginx: master process' }] },
+        {
+          Id: 'a',
+          Name: 'ssh',
+          State: { Running: true },
+          Processes: [{ user: 'root', pid: '1', command: '/usr/sbin/sshd -D' }],
+        },
+        {
+          Id: 'b',
+          Name: 'web',
+          State: { Running: true },
+          Processes: [{ user: 'www', pid: '1', command: 'nginx: master process' }],
+        },
         { Id: 'c', Name: 'stopped', State: { Running: false }, Processes: null },
-        { Id: 'd', Name: 'broken', State: { Running: true }, Processes: null, ProcessesError: 'HTTP 500: boom' },
+        {
+          Id: 'd',
+          Name: 'broken',
+          State: { Running: true },
+          Processes: null,
+          ProcessesError: 'HTTP 500: boom',
+        },
       ],
     };
     const r = evaluateControl(c, bench, target(facts));
@@ -162,7 +215,9 @@ describe('check functions', () => {
 
   it('update-alone recognises refresh-only steps across package managers', () => {
     expect(isUpdateAlone('/bin/sh -c apt-get update')).to.equal(true);
-    expect(isUpdateAlone('RUN /bin/sh -c apt-get update && apt-get install -y curl # buildkit')).to.equal(false);
+    expect(isUpdateAlone('RUN /bin/sh -c apt-get update && apt-get install -y curl # buildkit')).to.equal(
+      false,
+    );
     expect(isUpdateAlone('/bin/sh -c apk update')).to.equal(true);
     expect(isUpdateAlone('/bin/sh -c apk update && apk add curl')).to.equal(false);
     expect(isUpdateAlone('/bin/sh -c yum makecache')).to.equal(true);
@@ -172,7 +227,9 @@ describe('check functions', () => {
 
   it('audit-watch reads -w and -F path=/dir= rules', () => {
     expect(auditRulePaths('-w /usr/bin/dockerd -k docker')).to.deep.equal(['/usr/bin/dockerd']);
-    expect(auditRulePaths('-a always,exit -F path=/usr/bin/runc -F perm=x -k docker')).to.deep.equal(['/usr/bin/runc']);
+    expect(auditRulePaths('-a always,exit -F path=/usr/bin/runc -F perm=x -k docker')).to.deep.equal([
+      '/usr/bin/runc',
+    ]);
     expect(auditRulePaths('-a always,exit -F dir=/etc/docker/ -k docker')).to.deep.equal(['/etc/docker']);
   });
 });

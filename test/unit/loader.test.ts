@@ -62,7 +62,9 @@ describe('benchmark loader', () => {
 
   it('reports an unknown operator at its line', () => {
     const problems = load({ '1.1-priv.yaml': GOOD.replace('op: eq', 'op: equals') });
-    expect(problems.join('\n')).to.match(/1\.1-priv\.yaml:11: \/test\/all\/0\/op: unknown operator: expected one of "eq"/);
+    expect(problems.join('\n')).to.match(
+      /1\.1-priv\.yaml:11: \/test\/all\/0\/op: unknown operator: expected one of "eq"/,
+    );
   });
 
   it('reports a wrong type', () => {
@@ -71,7 +73,10 @@ describe('benchmark loader', () => {
   });
 
   it('reports an operator value of the wrong kind and a bad regex', () => {
-    const bad = GOOD.replace('{ field: HostConfig.Privileged, op: eq, value: false }', '{ field: Name, op: in, value: web }\n    - { field: Name, op: regex, value: "([" }');
+    const bad = GOOD.replace(
+      '{ field: HostConfig.Privileged, op: eq, value: false }',
+      '{ field: Name, op: in, value: web }\n    - { field: Name, op: regex, value: "([" }',
+    );
     const text = load({ '1.1-priv.yaml': bad }).join('\n');
     expect(text).to.match(/\/test\/all\/0\/value: operator "in" needs a list value/);
     expect(text).to.match(/\/test\/all\/1\/value: invalid regular expression/);
@@ -90,13 +95,18 @@ describe('benchmark loader', () => {
 
   it('rejects an automated control without pass and fail cases', () => {
     const noCases = GOOD.slice(0, GOOD.indexOf('tests:'));
-    expect(load({ '1.1-priv.yaml': noCases }).join('\n')).to.match(/needs at least one pass case[\s\S]*needs at least one fail case/);
+    expect(load({ '1.1-priv.yaml': noCases }).join('\n')).to.match(
+      /needs at least one pass case[\s\S]*needs at least one fail case/,
+    );
   });
 
   it('rejects unknown facts, bad paths and bad check options', () => {
     const bad = GOOD.replace('facts: [docker.containers]', 'facts: [docker.containers, docker.volumez]')
       .replace('given: "*"', 'given: "a..b"')
-      .replace('{ field: HostConfig.Privileged, op: eq, value: false }', '{ check: process-running, with: { name: sshd } }');
+      .replace(
+        '{ field: HostConfig.Privileged, op: eq, value: false }',
+        '{ check: process-running, with: { name: sshd } }',
+      );
     const text = load({ '1.1-priv.yaml': bad }).join('\n');
     expect(text).to.match(/\/facts\/1: unknown fact "docker.volumez"/);
     expect(text).to.match(/\/given: invalid path "a..b"/);
@@ -114,7 +124,9 @@ describe('benchmark loader', () => {
   });
 
   it('reports every problem at once', () => {
-    const bad = GOOD.replace('level: 1', 'level: one').replace('op: eq', 'op: equals').replace('audit:', 'audti:');
+    const bad = GOOD.replace('level: 1', 'level: one')
+      .replace('op: eq', 'op: equals')
+      .replace('audit:', 'audti:');
     expect(load({ '1.1-priv.yaml': bad })).to.have.length.greaterThanOrEqual(3);
   });
 });

@@ -22,12 +22,16 @@ describe('paths', () => {
   });
 
   it('reads other collectors through $facts', () => {
-    expect(resolve(parsePath('$facts["host.daemon"].effective["no-new-privileges"]'), doc, facts)).to.equal(true);
+    expect(resolve(parsePath('$facts["host.daemon"].effective["no-new-privileges"]'), doc, facts)).to.equal(
+      true,
+    );
   });
 
   it('expands wildcards and flattens items for quantifiers, dropping nulls', () => {
     expect(resolve(parsePath('Mounts.*.Source'), doc, facts)).to.deep.equal(['/etc', '/data']);
-    expect(resolveItems(parsePath('HostConfig.PortBindings.*'), doc, facts)).to.deep.equal([{ HostPort: '80' }]);
+    expect(resolveItems(parsePath('HostConfig.PortBindings.*'), doc, facts)).to.deep.equal([
+      { HostPort: '80' },
+    ]);
     expect(resolveItems(parsePath('Mounts'), doc, facts)).to.have.length(2);
     expect(resolveItems(parsePath('Nothing'), doc, facts)).to.deep.equal([]);
   });

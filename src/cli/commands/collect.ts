@@ -37,9 +37,20 @@ export function collectCommand(io: CliIO, setExit: (code: number) => void) {
     describe: 'Collect facts from a target into a fact set (evidence) without evaluating them',
     builder: (y: Argv) =>
       y
-        .positional('target', { type: 'string', choices: ['docker'], demandOption: true, describe: 'What to collect from' })
-        .options({ out: { type: 'string', describe: 'Write the fact set to this file (default stdout)' }, ...dockerOptions })
-        .example('$0 collect docker --out facts.json', 'save the engine and host facts; evaluate later with scan --facts'),
+        .positional('target', {
+          type: 'string',
+          choices: ['docker'],
+          demandOption: true,
+          describe: 'What to collect from',
+        })
+        .options({
+          out: { type: 'string', describe: 'Write the fact set to this file (default stdout)' },
+          ...dockerOptions,
+        })
+        .example(
+          '$0 collect docker --out facts.json',
+          'save the engine and host facts; evaluate later with scan --facts',
+        ),
     handler: async (argv: unknown) => setExit(await runCollect(argv as CollectArgs, io)),
   };
 }

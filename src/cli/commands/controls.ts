@@ -29,7 +29,8 @@ export function runList(args: ListArgs, io: CliIO): number {
   const chosen = args.benchmark?.length
     ? all.filter((b) => args.benchmark?.some((s) => matchesBenchmark(b, s)))
     : all;
-  if (args.benchmark?.length) selectBenchmarks(all, chosen[0]?.target ?? 'docker', { benchmarks: args.benchmark });
+  if (args.benchmark?.length)
+    selectBenchmarks(all, chosen[0]?.target ?? 'docker', { benchmarks: args.benchmark });
   const rows = listRows(chosen, args);
   if (args.format === 'json') {
     io.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
@@ -48,7 +49,10 @@ export function runList(args: ListArgs, io: CliIO): number {
   return EXIT.ok;
 }
 
-export function findControl(benchmarks: LoadedBenchmark[], ref: string): { benchmark: LoadedBenchmark; control: Control } {
+export function findControl(
+  benchmarks: LoadedBenchmark[],
+  ref: string,
+): { benchmark: LoadedBenchmark; control: Control } {
   const m = /^(?:([a-z][a-z0-9-]*)(?:@([^/]+))?\/)?(.+)$/.exec(ref);
   const [, id, version, controlId] = m ?? [];
   const matches = benchmarks
@@ -57,7 +61,8 @@ export function findControl(benchmarks: LoadedBenchmark[], ref: string): { bench
       const c = controlId ? b.controlsById.get(controlId) : undefined;
       return c ? [{ benchmark: b, control: c }] : [];
     });
-  if (!matches.length) throw new UsageError(`no control "${ref}"`, 'see "rampart controls list" for references');
+  if (!matches.length)
+    throw new UsageError(`no control "${ref}"`, 'see "rampart controls list" for references');
   if (matches.length > 1) {
     throw new UsageError(
       `"${ref}" is ambiguous`,
@@ -71,17 +76,28 @@ export function runShow(args: ShowArgs, io: CliIO): number {
   const { benchmark, control } = findControl(loadBenchmarks(args['benchmark-dir'], io.cwd), args.ref);
   const { file: _file, ...rest } = control;
   if (args.format === 'json') {
-    io.stdout.write(`${JSON.stringify({ ref: `${benchmark.id}@${benchmark.version}/${control.id}`, ...rest }, null, 2)}\n`);
+    io.stdout.write(
+      `${JSON.stringify({ ref: `${benchmark.id}@${benchmark.version}/${control.id}`, ...rest }, null, 2)}\n`,
+    );
     return EXIT.ok;
   }
   const st = makeStyle(colorEnabled(io.stdout, io.env));
   const out: string[] = [];
   out.push(st.bold(`${benchmark.id}@${benchmark.version}/${control.id}  ${control.title}`));
-  out.push(`Assessment: ${control.assessment}   Level: ${control.level}   Severity: ${control.severity}   Scored: ${control.scored}`);
+  out.push(
+    `Assessment: ${control.assessment}   Level: ${control.level}   Severity: ${control.severity}   Scored: ${control.scored}`,
+  );
   out.push(`Facts: ${control.facts.join(', ')}`);
   const para = (title: string, text?: string) => {
     if (!text) return;
-    out.push('', st.bold(title), ...text.trim().split('\n').map((l) => `  ${l}`));
+    out.push(
+      '',
+      st.bold(title),
+      ...text
+        .trim()
+        .split('\n')
+        .map((l) => `  ${l}`),
+    );
   };
   para('Rationale', control.rationale);
   para('Impact', control.impact);
@@ -105,8 +121,19 @@ export function controlsCommand(io: CliIO, setExit: (code: number) => void) {
           describe: 'List the controls of the loaded benchmarks',
           builder: (yy: Argv) =>
             yy
-              .options({ ...selectionOptions, format: { type: 'string', choices: ['text', 'json'], default: 'text', describe: 'Output format' } })
-              .example('$0 controls list --benchmark cis-docker --controls "5.*"', 'list the container runtime controls'),
+              .options({
+                ...selectionOptions,
+                format: {
+                  type: 'string',
+                  choices: ['text', 'json'],
+                  default: 'text',
+                  describe: 'Output format',
+                },
+              })
+              .example(
+                '$0 controls list --benchmark cis-docker --controls "5.*"',
+                'list the container runtime controls',
+              ),
           handler: (argv: unknown) => setExit(runList(argv as ListArgs, io)),
         })
         .command({
@@ -114,10 +141,19 @@ export function controlsCommand(io: CliIO, setExit: (code: number) => void) {
           describe: 'Show one control: rationale, audit, remediation and test',
           builder: (yy: Argv) =>
             yy
-              .positional('ref', { type: 'string', demandOption: true, describe: 'Control reference, e.g. cis-docker@1.6.0/5.5 or 5.5' })
+              .positional('ref', {
+                type: 'string',
+                demandOption: true,
+                describe: 'Control reference, e.g. cis-docker@1.6.0/5.5 or 5.5',
+              })
               .options({
                 'benchmark-dir': selectionOptions['benchmark-dir'],
-                format: { type: 'string', choices: ['text', 'json'], default: 'text', describe: 'Output format' },
+                format: {
+                  type: 'string',
+                  choices: ['text', 'json'],
+                  default: 'text',
+                  describe: 'Output format',
+                },
               })
               .example('$0 controls show cis-docker@1.6.0/5.5', 'explain the privileged-container control'),
           handler: (argv: unknown) => setExit(runShow(argv as ShowArgs, io)),

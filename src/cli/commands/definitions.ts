@@ -14,7 +14,8 @@ function resolveDirs(args: DirArgs, io: CliIO): string[] {
   if (!args.dirs?.length) return bundledBenchmarkDirs();
   return args.dirs.flatMap((d) => {
     const found = findBenchmarkDirs(resolve(io.cwd, d));
-    if (!found.length) throw new UsageError(`${d}: no benchmark.yaml found in or below it`, 'pass a benchmark directory');
+    if (!found.length)
+      throw new UsageError(`${d}: no benchmark.yaml found in or below it`, 'pass a benchmark directory');
     return found;
   });
 }
@@ -38,7 +39,9 @@ export function runValidate(args: DirArgs, io: CliIO): number {
   const { loaded, problems } = loadAll(args, io);
   for (const b of loaded) {
     const manual = b.ordered.filter((c) => c.assessment === 'manual').length;
-    io.stdout.write(`ok ${b.id}@${b.version}: ${b.ordered.length} controls (${b.ordered.length - manual} automated, ${manual} manual)\n`);
+    io.stdout.write(
+      `ok ${b.id}@${b.version}: ${b.ordered.length} controls (${b.ordered.length - manual} automated, ${manual} manual)\n`,
+    );
   }
   if (problems) {
     io.stdout.write(`${problems} problem(s) found\n`);
@@ -60,7 +63,11 @@ export function runTest(args: DirArgs, io: CliIO): number {
       if (o.ok && !args.verbose) continue;
       const mark = o.ok ? st.green('ok  ') : st.red('FAIL');
       io.stdout.write(`${mark} ${summary.benchmark}/${o.controlId} [${o.kind}] ${o.name}`);
-      io.stdout.write(o.ok ? '\n' : `: expected ${o.expected}, got ${o.actual} (${o.reason})${o.file ? ` — ${o.file}` : ''}\n`);
+      io.stdout.write(
+        o.ok
+          ? '\n'
+          : `: expected ${o.expected}, got ${o.actual} (${o.reason})${o.file ? ` — ${o.file}` : ''}\n`,
+      );
     }
     io.stdout.write(`${summary.benchmark}: ${summary.passed} of ${summary.outcomes.length} cases passed\n`);
   }

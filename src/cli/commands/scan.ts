@@ -52,7 +52,15 @@ export function selectionOf(args: SelectionArgs) {
 
 export function optionsRecord(args: ScanArgs): Record<string, JsonValue> {
   const rec: Record<string, JsonValue> = {};
-  for (const key of ['benchmark', 'controls', 'level', 'running-only', 'docker-host', 'host-root', 'facts'] as const) {
+  for (const key of [
+    'benchmark',
+    'controls',
+    'level',
+    'running-only',
+    'docker-host',
+    'host-root',
+    'facts',
+  ] as const) {
     const v = args[key];
     if (v !== undefined) rec[key] = v as JsonValue;
   }
@@ -78,7 +86,11 @@ export function scanCommand(io: CliIO, setExit: (code: number) => void) {
       y
         .positional('target', { type: 'string', choices: ['docker'], describe: 'What to scan' })
         .options({
-          facts: { type: 'string', array: true, describe: 'Evaluate saved fact set(s) written by "rampart collect"' },
+          facts: {
+            type: 'string',
+            array: true,
+            describe: 'Evaluate saved fact set(s) written by "rampart collect"',
+          },
           ...dockerOptions,
           ...selectionOptions,
           ...outputOptions,
