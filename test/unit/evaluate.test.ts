@@ -24,8 +24,8 @@ function control(over: Partial<Control>): Control {
   };
 }
 
-function target(facts: FactTarget['facts'], errors: Record<string, string> = {}): FactTarget {
-  return { id: 'engine-1', kind: 'docker', name: 'host1', facts, errors };
+function target(facts: Record<string, unknown>, errors: Record<string, string> = {}): FactTarget {
+  return { id: 'engine-1', kind: 'docker', name: 'host1', facts: facts as FactTarget['facts'], errors };
 }
 
 const containers = [
@@ -129,7 +129,7 @@ describe('evaluateControl', () => {
     });
     const facts = {
       'docker.containers': [
-        { Id: 'a', Name: 'x', Mounts: [{ Source: '/data' }, { Source: '/etc', Destination: '/host/etc' }] },
+        { Id: 'a', Name: 'x', Mounts: [{ Source: '/data', Destination: '/data' }, { Source: '/etc', Destination: '/host/etc' }] },
       ],
     };
     const r = evaluateControl(c, bench, target(facts));
