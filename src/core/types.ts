@@ -209,7 +209,7 @@ export interface ResultsDocument {
   startedAt: string;
   finishedAt: string;
   options?: Record<string, JsonValue>;
-  benchmarks: { id: string; version: string; title: string }[];
+  benchmarks: { id: string; version: string; title: string; sections?: { id: string; title: string }[] }[];
   targets: ResultTarget[];
   summary: { total: number; byStatus: Record<Status, number>; bySeverity: Record<string, number> };
   results: Result[];

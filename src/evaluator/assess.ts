@@ -51,7 +51,12 @@ export function assess(
     startedAt: startedAt.toISOString(),
     finishedAt: new Date().toISOString(),
     ...(opts.options ? { options: opts.options } : {}),
-    benchmarks: [...used.values()].map((b) => ({ id: b.id, version: b.version, title: b.title })),
+    benchmarks: [...used.values()].map((b) => ({
+      id: b.id,
+      version: b.version,
+      title: b.title,
+      sections: b.sections,
+    })),
     targets: factSet.targets.map((t) => ({
       id: t.id,
       kind: t.kind,

@@ -83,13 +83,16 @@ export function renderText(doc: ResultsDocument, opts: RenderOptions): string {
       if (!results.length) continue;
       lines.push('');
       lines.push(st.bold(`${b.title}${doc.targets.length > 1 ? ` — ${t.name}` : ''}`));
-      let section: string | undefined;
+      const titles = new Map((b.sections ?? []).map((x) => [x.id, x.title]));
+      const shown = new Set<string>();
       for (const r of results) {
-        const top = r.section ?? r.controlId.split('.')[0];
-        if (top !== section) {
-          section = top;
-          lines.push('');
-          lines.push(st.bold(`[${top}]`));
+        const parts = (r.section ?? r.controlId.split('.')[0] ?? '').split('.');
+        for (let i = 1; i <= parts.length; i++) {
+          const id = parts.slice(0, i).join('.');
+          if (shown.has(id) || (i > 1 && !titles.has(id))) continue;
+          shown.add(id);
+          if (i === 1) lines.push('');
+          lines.push(st.bold(`${'  '.repeat(i - 1)}${id}  ${titles.get(id) ?? ''}`.trimEnd()));
         }
         renderResult(r, st, opts, lines);
       }
