@@ -110,6 +110,19 @@ export function evaluateControl(
   const firstFact = control.facts[0];
   const root = firstFact !== undefined ? target.facts[firstFact] : undefined;
 
+  // `applies` also holds for manual controls (e.g. swarm controls on an engine not in a swarm), as long as
+  // the fact it reads was collected; otherwise the manual review stands.
+  if (control.applies) {
+    const appliesFact = control.applies.fact;
+    const collected = appliesFact in target.facts && target.errors[appliesFact] === undefined;
+    if (control.assessment === 'automated' || collected) {
+      if (!collected)
+        return done('error', missingFacts({ ...control, facts: [appliesFact] }, target) ?? 'not collected');
+      const outcome = evaluateCondition(control.applies.when, target.facts[appliesFact], scope);
+      if (outcome.verdict !== 'pass') return done('not_applicable', control.applies.reason);
+    }
+  }
+
   if (control.assessment === 'manual') {
     const findings: Finding[] = [];
     const paths = control.evidence ?? [];
@@ -132,12 +145,6 @@ export function evaluateControl(
 
   const missing = missingFacts(control, target);
   if (missing) return done('error', missing);
-
-  if (control.applies) {
-    const factData = target.facts[control.applies.fact];
-    const outcome = evaluateCondition(control.applies.when, factData, scope);
-    if (outcome.verdict !== 'pass') return done('not_applicable', control.applies.reason);
-  }
 
   let resources = control.given ? resolveItems(parsePath(control.given), root, target.facts) : [root];
   if (control.where) {
@@ -180,7 +187,9 @@ export function evaluateControl(
     }
     const ok = outcome.verdict === 'pass';
     const ev = evidence(outcome.details, !ok);
-    const messages = (ok ? outcome.details : outcome.details.filter((d) => !d.ok)).map((d) => d.message);
+    const messages = [
+      ...new Set((ok ? outcome.details : outcome.details.filter((d) => !d.ok)).map((d) => d.message)),
+    ];
     return {
       resource: ref,
       status: ok ? 'pass' : failStatus,

@@ -129,7 +129,14 @@ describe('evaluateControl', () => {
     });
     const facts = {
       'docker.containers': [
-        { Id: 'a', Name: 'x', Mounts: [{ Source: '/data', Destination: '/data' }, { Source: '/etc', Destination: '/host/etc' }] },
+        {
+          Id: 'a',
+          Name: 'x',
+          Mounts: [
+            { Source: '/data', Destination: '/data' },
+            { Source: '/etc', Destination: '/host/etc' },
+          ],
+        },
       ],
     };
     const r = evaluateControl(c, bench, target(facts));
@@ -171,6 +178,28 @@ describe('evaluateControl', () => {
     const r = evaluateControl(c, bench, target({ 'docker.engine': { info: { ServerVersion: '26.1.5' } } }));
     expect(r.status).to.equal('manual');
     expect(r.findings[0]?.observed).to.deep.equal({ 'info.ServerVersion': '26.1.5' });
+  });
+
+  it('manual controls honour applies when its fact was collected', () => {
+    const c = control({
+      assessment: 'manual',
+      test: undefined,
+      given: undefined,
+      facts: ['docker.swarm'],
+      applies: {
+        fact: 'docker.swarm',
+        when: { field: 'state', op: 'eq', value: 'active' },
+        reason: 'Swarm mode is not enabled',
+      },
+    });
+    expect(evaluateControl(c, bench, target({ 'docker.swarm': { state: 'inactive' } }))).to.include({
+      status: 'not_applicable',
+      reason: 'Swarm mode is not enabled',
+    });
+    expect(evaluateControl(c, bench, target({ 'docker.swarm': { state: 'active' } })).status).to.equal(
+      'manual',
+    );
+    expect(evaluateControl(c, bench, target({}, { 'docker.swarm': 'HTTP 500' })).status).to.equal('manual');
   });
 
   it('is deterministic: the same facts give the same result', () => {
