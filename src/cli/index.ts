@@ -1,5 +1,5 @@
 import yargs from 'yargs';
-import { EXIT, RampartError } from '../core/errors.js';
+import { EXIT, isRampartError } from '../core/errors.js';
 import { toolVersion } from '../core/paths.js';
 import { collectCommand } from './commands/collect.js';
 import { controlsCommand } from './commands/controls.js';
@@ -58,7 +58,7 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
 }
 
 export function reportError(err: unknown, io: CliIO, verbose: boolean): number {
-  if (err instanceof RampartError) {
+  if (isRampartError(err)) {
     io.stderr.write(`rampart: ${err.message}\n`);
     const problems = (err as { problems?: string[] }).problems ?? [];
     for (const p of problems) io.stderr.write(`  ${p}\n`);

@@ -1,5 +1,7 @@
 /** Errors carrying an exit code and a one-line user message. Stack traces are shown only with --verbose. */
 export class RampartError extends Error {
+  /** Brand checked by isRampartError: instanceof breaks when a module is loaded twice (ESM + CJS loaders). */
+  readonly rampart = true;
   constructor(
     message: string,
     readonly exitCode: number,
@@ -41,4 +43,13 @@ export class TargetUnreachableError extends RampartError {
     super(message, EXIT.unreachable, hint);
     this.name = 'TargetUnreachableError';
   }
+}
+
+export function isRampartError(err: unknown): err is RampartError {
+  return (
+    typeof err === 'object' &&
+    err !== null &&
+    (err as { rampart?: unknown }).rampart === true &&
+    typeof (err as { exitCode?: unknown }).exitCode === 'number'
+  );
 }

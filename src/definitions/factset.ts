@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { DefinitionError, UsageError } from '../core/errors.js';
 import type { FactSet } from '../core/types.js';
 import { describeAjvErrors, schemaValidator } from './schemas.js';
+import { parseYamlText } from './yaml.js';
 
 function lineAt(text: string, offset: number): number {
   let line = 1;
@@ -16,10 +17,16 @@ export function parseFactSet(text: string, file: string): FactSet {
     data = JSON.parse(text);
   } catch (err) {
     const msg = (err as Error).message;
+    // Node's message carries no position for most errors; the YAML parser (JSON is YAML) locates it.
     const pos = /position (\d+)/.exec(msg);
-    const line = pos ? `:${lineAt(text, Number(pos[1]))}` : '';
+    const located = parseYamlText(text, file).problems.find((p) => p.line !== undefined)?.line;
+    const line = pos ? lineAt(text, Number(pos[1])) : located;
+    const what =
+      /^(Unexpected token '.'|Unexpected end of JSON input|Unexpected non-whitespace character|Expected [^,(]+|Bad control character[^,(]*|Unterminated string)/.exec(
+        msg,
+      )?.[0] ?? 'syntax error';
     throw new DefinitionError(
-      `${file}${line}: not valid JSON (${msg.replace(/ in JSON at position \d+.*$/, '')}); expected a fact set written by "rampart collect"`,
+      `${file}${line ? `:${line}` : ''}: not valid JSON (${what}); expected a fact set written by "rampart collect"`,
     );
   }
   const validate = schemaValidator('facts');
