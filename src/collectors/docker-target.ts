@@ -1,9 +1,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { FACTSET_SCHEMA_VERSION } from '../core/facts.js';
 import { UsageError } from '../core/errors.js';
-import { TOOL_NAME, toolVersion } from '../core/paths.js';
-import type { FactSet, FactTarget, JsonValue } from '../core/types.js';
+import type { FactTarget, JsonValue } from '../core/types.js';
 import { connectDocker, pingDocker } from './docker/connection.js';
 import { allDockerCollectors } from './docker/index.js';
 import { allHostCollectors } from './host/index.js';
@@ -58,13 +56,4 @@ export async function collectDockerTarget(opts: DockerCollectOptions = {}): Prom
     runningOnly: opts.runningOnly ?? false,
   };
   return { id, kind: 'docker', name, meta, facts, errors };
-}
-
-export function factSetOf(targets: FactTarget[], collectedAt = new Date()): FactSet {
-  return {
-    schemaVersion: FACTSET_SCHEMA_VERSION,
-    collectedAt: collectedAt.toISOString(),
-    tool: { name: TOOL_NAME, version: toolVersion() },
-    targets,
-  };
 }

@@ -1,23 +1,17 @@
 import { resolve } from 'node:path';
 import type { Argv } from 'yargs';
-import { EXIT } from '../../core/errors.js';
-import { progressLogger, writeOutput, type CliIO } from '../io.js';
-import { dockerOptions } from '../options.js';
-import type { DockerArgs } from './scan.js';
+import { EXIT, UsageError } from '../../core/errors.js';
+import { writeOutput, type CliIO } from '../io.js';
+import { allTargetOptions, targetChoices, targetKind } from '../targets.js';
 
-type CollectArgs = DockerArgs & { target: string; out?: string; verbose: boolean };
+type CollectArgs = { target: string; out?: string; verbose: boolean };
 
 export async function runCollect(args: CollectArgs, io: CliIO): Promise<number> {
-  // Loaded on demand: validate/test/demo never need the engine client.
-  const { collectDockerTarget, factSetOf } = await import('../../collectors/docker-target.js');
-  const target = await collectDockerTarget({
-    dockerHost: args['docker-host'],
-    hostRoot: args['host-root'],
-    runningOnly: args['running-only'],
-    concurrency: args.concurrency,
-    env: io.env,
-    log: progressLogger(io, args.verbose),
-  });
+  const kind = targetKind(args.target);
+  if (!kind)
+    throw new UsageError(`unknown target "${args.target}"`, `choose one of: ${targetChoices().join(', ')}`);
+  const target = await kind.collect(args as unknown as Record<string, unknown>, io);
+  const { factSetOf } = await import('../../collectors/factset.js');
   const text = `${JSON.stringify(factSetOf([target]), null, 2)}\n`;
   if (args.out) {
     writeOutput(resolve(io.cwd, args.out), text);
@@ -45,7 +39,7 @@ export function collectCommand(io: CliIO, setExit: (code: number) => void) {
         })
         .options({
           out: { type: 'string', describe: 'Write the fact set to this file (default stdout)' },
-          ...dockerOptions,
+          ...allTargetOptions(),
         })
         .example(
           '$0 collect docker --out facts.json',

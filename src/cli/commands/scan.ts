@@ -3,8 +3,9 @@ import { UsageError } from '../../core/errors.js';
 import type { FactSet, JsonValue } from '../../core/types.js';
 import { readFactSet } from '../../definitions/factset.js';
 import { assess } from '../../evaluator/assess.js';
-import { progressLogger, type CliIO } from '../io.js';
-import { dockerOptions, outputOptions, selectionOptions } from '../options.js';
+import { type CliIO } from '../io.js';
+import { allTargetOptions, targetChoices, targetKind } from '../targets.js';
+import { outputOptions, selectionOptions } from '../options.js';
 import { emitResults, loadBenchmarks, type OutputArgs } from '../shared.js';
 
 export interface SelectionArgs {
@@ -29,21 +30,15 @@ export async function gatherFacts(args: ScanArgs, io: CliIO): Promise<FactSet> {
     const sets = args.facts.map((f) => readFactSet(f));
     return { ...sets[0]!, targets: sets.flatMap((s) => s.targets) };
   }
-  if (args.target !== 'docker') {
-    throw new UsageError('nothing to scan', 'use "rampart scan docker" or "rampart scan --facts facts.json"');
+  const kind = args.target ? targetKind(args.target) : undefined;
+  if (!kind) {
+    throw new UsageError(
+      'nothing to scan',
+      `use "rampart scan <${targetChoices().join('|')}>" or "rampart scan --facts facts.json"`,
+    );
   }
-  const log = progressLogger(io, args.verbose);
-  // Loaded on demand: validate/test/demo never need the engine client.
-  const { collectDockerTarget, factSetOf } = await import('../../collectors/docker-target.js');
-  const target = await collectDockerTarget({
-    dockerHost: args['docker-host'],
-    hostRoot: args['host-root'],
-    runningOnly: args['running-only'],
-    concurrency: args.concurrency,
-    env: io.env,
-    log,
-  });
-  return factSetOf([target]);
+  const { factSetOf } = await import('../../collectors/factset.js');
+  return factSetOf([await kind.collect(args as unknown as Record<string, unknown>, io)]);
 }
 
 export function selectionOf(args: SelectionArgs) {
@@ -84,14 +79,14 @@ export function scanCommand(io: CliIO, setExit: (code: number) => void) {
     describe: 'Assess a live target (docker) or a saved fact set (--facts) against the benchmarks',
     builder: (y: Argv) =>
       y
-        .positional('target', { type: 'string', choices: ['docker'], describe: 'What to scan' })
+        .positional('target', { type: 'string', choices: targetChoices(), describe: 'What to scan' })
         .options({
           facts: {
             type: 'string',
             array: true,
             describe: 'Evaluate saved fact set(s) written by "rampart collect"',
           },
-          ...dockerOptions,
+          ...allTargetOptions(),
           ...selectionOptions,
           ...outputOptions,
         })
