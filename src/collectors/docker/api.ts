@@ -1,3 +1,5 @@
+import http from 'node:http';
+import https from 'node:https';
 import type Docker from 'dockerode';
 import { CollectorUnavailable, type CollectContext } from '../types.js';
 
@@ -16,16 +18,98 @@ export class EngineHttpError extends Error {
 export type Query = Record<string, string | number | boolean | undefined>;
 
 /**
- * The single door through which Rampart talks to a Docker engine: GET only, by construction.
- * Every collector uses it, so "Rampart never mutates the engine" is checkable in one place
- * (and proven against a recording proxy in test/integration/readonly.test.ts).
+ * Direct HTTP(S) access to an engine, bypassing docker-modem for reads. docker-modem formats every
+ * request's options with util.inspect (agent included) even when debugging is off, which costs
+ * milliseconds per request and grows with the number of pooled sockets: 200 inspects at concurrency 16
+ * took ~8.6 s through it and ~35 ms directly. ssh:// engines still go through docker-modem.
  */
-export function engineGet<T = unknown>(
-  docker: Docker,
-  path: string,
-  query: Query = {},
-  signal?: AbortSignal,
-): Promise<T> {
+export interface HttpTransport {
+  protocol: 'http' | 'https';
+  socketPath?: string;
+  host?: string;
+  port?: number;
+  agent: http.Agent;
+  /** Socket inactivity timeout per request. */
+  timeoutMs: number;
+  tls?: { ca?: Buffer; cert?: Buffer; key?: Buffer; rejectUnauthorized: boolean };
+}
+
+const transports = new WeakMap<Docker, HttpTransport>();
+
+/** Attach a direct transport to a client (done by connectDocker). */
+export function registerTransport(docker: Docker, transport: HttpTransport): void {
+  transports.set(docker, transport);
+}
+
+function queryString(query: Query): string {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query))
+    if (value !== undefined) params.append(key, String(value));
+  const text = params.toString();
+  return text ? `?${text}` : '';
+}
+
+function httpError(path: string, status: number, body: string): EngineHttpError {
+  let detail = body.trim();
+  try {
+    const parsed = JSON.parse(body) as { message?: string };
+    if (parsed && typeof parsed.message === 'string') detail = parsed.message;
+  } catch {
+    // plain text body
+  }
+  return new EngineHttpError(`GET ${path}: HTTP ${status}: ${detail || 'no detail'}`, status, path);
+}
+
+function directGet<T>(t: HttpTransport, path: string, query: Query, signal?: AbortSignal): Promise<T> {
+  const target = `${path}${queryString(query)}`;
+  const options: https.RequestOptions = {
+    method: 'GET',
+    path: target,
+    agent: t.agent,
+    headers: { Host: 'docker', Accept: 'application/json' },
+    signal,
+  };
+  if (t.socketPath) options.socketPath = t.socketPath;
+  else {
+    options.host = t.host;
+    options.port = t.port;
+  }
+  if (t.tls) Object.assign(options, t.tls);
+  const lib = t.protocol === 'https' ? https : http;
+  return new Promise<T>((resolve, reject) => {
+    const req = lib.request(options, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('error', reject);
+      res.on('end', () => {
+        const body = Buffer.concat(chunks).toString('utf8');
+        const status = res.statusCode ?? 0;
+        if (status < 200 || status >= 300) {
+          reject(httpError(path, status, body));
+          return;
+        }
+        if (body === '') {
+          resolve(undefined as T);
+          return;
+        }
+        try {
+          resolve(JSON.parse(body) as T);
+        } catch {
+          resolve(body as T); // e.g. /_ping answers "OK"
+        }
+      });
+    });
+    req.setTimeout(t.timeoutMs, () => {
+      const err: NodeJS.ErrnoException = new Error(`GET ${path}: no answer within ${t.timeoutMs / 1000} s`);
+      err.code = 'ETIMEDOUT';
+      req.destroy(err);
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+function modemGet<T>(docker: Docker, path: string, query: Query, signal?: AbortSignal): Promise<T> {
   const options: Record<string, string | number | boolean> = {};
   for (const [key, value] of Object.entries(query)) if (value !== undefined) options[key] = value;
   return new Promise<T>((resolve, reject) => {
@@ -52,6 +136,21 @@ export function engineGet<T = unknown>(
       },
     );
   });
+}
+
+/**
+ * The single door through which Rampart talks to a Docker engine: GET only, by construction.
+ * Every collector uses it, so "Rampart never mutates the engine" is checkable in one place
+ * (and proven against a recording proxy in test/integration/readonly.test.ts).
+ */
+export function engineGet<T = unknown>(
+  docker: Docker,
+  path: string,
+  query: Query = {},
+  signal?: AbortSignal,
+): Promise<T> {
+  const transport = transports.get(docker);
+  return transport ? directGet<T>(transport, path, query, signal) : modemGet<T>(docker, path, query, signal);
 }
 
 /** The engine client from the context, or CollectorUnavailable when there is none. */

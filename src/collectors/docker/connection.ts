@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import Docker from 'dockerode';
 import { TargetUnreachableError, UsageError } from '../../core/errors.js';
-import { engineGet } from './api.js';
+import { engineGet, registerTransport } from './api.js';
 
 export const DEFAULT_DOCKER_HOST = 'unix:///var/run/docker.sock';
 
@@ -35,7 +35,7 @@ export interface ConnectOptions {
   host?: string;
   /** Environment to read `DOCKER_HOST`, `DOCKER_TLS_VERIFY`, `DOCKER_CERT_PATH`... from (default process.env). */
   env?: NodeJS.ProcessEnv;
-  /** Maximum parallel connections kept to the engine (default 32). */
+  /** Maximum parallel connections Rampart's reads keep to the engine (default 32). */
   maxSockets?: number;
 }
 
@@ -128,9 +128,17 @@ export function connectDocker(opts: ConnectOptions = {}): DockerConnection {
     timeout: REQUEST_TIMEOUT_MS,
   };
 
+  // The modem (dockerode's own methods) gets no custom agent: docker-modem util.inspect()s each request's
+  // options, agent included, which makes a pooled agent very slow there. Rampart's reads use a
+  // direct transport with its own keep-alive pool instead (see api.ts).
   if (endpoint.kind === 'unix') {
-    const agent = new http.Agent({ keepAlive: true, maxSockets });
-    const docker = makeDocker({ ...base, socketPath: endpoint.socketPath, agent });
+    const docker = makeDocker({ ...base, socketPath: endpoint.socketPath });
+    registerTransport(docker, {
+      protocol: 'http',
+      socketPath: endpoint.socketPath,
+      agent: new http.Agent({ keepAlive: true, maxSockets }),
+      timeoutMs: REQUEST_TIMEOUT_MS,
+    });
     return { docker, address: endpoint.address, local: true };
   }
 
@@ -150,8 +158,14 @@ export function connectDocker(opts: ConnectOptions = {}): DockerConnection {
   const verify = (env.DOCKER_TLS_VERIFY ?? '') !== '';
   const tls = verify || (env.DOCKER_TLS ?? '') !== '' || endpoint.port === 2376;
   if (!tls) {
-    const agent = new http.Agent({ keepAlive: true, maxSockets });
-    const docker = makeDocker({ ...base, protocol: 'http', host: endpoint.host, port: endpoint.port, agent });
+    const docker = makeDocker({ ...base, protocol: 'http', host: endpoint.host, port: endpoint.port });
+    registerTransport(docker, {
+      protocol: 'http',
+      host: endpoint.host,
+      port: endpoint.port,
+      agent: new http.Agent({ keepAlive: true, maxSockets }),
+      timeoutMs: REQUEST_TIMEOUT_MS,
+    });
     return { docker, address: endpoint.address, local: false };
   }
   const certDir = env.DOCKER_CERT_PATH || path.join(os.homedir(), '.docker');
@@ -172,7 +186,7 @@ export function connectDocker(opts: ConnectOptions = {}): DockerConnection {
       key = undefined;
     }
   }
-  const agent = new https.Agent({ keepAlive: true, maxSockets, rejectUnauthorized: verify, ca, cert, key });
+  const tlsOptions = { ca, cert, key, rejectUnauthorized: verify };
   const docker = makeDocker({
     ...base,
     protocol: 'https',
@@ -181,7 +195,16 @@ export function connectDocker(opts: ConnectOptions = {}): DockerConnection {
     ca,
     cert,
     key,
-    agent,
+    // docker-modem has no rejectUnauthorized option; only an agent carries it
+    ...(verify ? {} : { agent: new https.Agent({ keepAlive: true, ...tlsOptions }) }),
+  });
+  registerTransport(docker, {
+    protocol: 'https',
+    host: endpoint.host,
+    port: endpoint.port,
+    agent: new https.Agent({ keepAlive: true, maxSockets, ...tlsOptions }),
+    timeoutMs: REQUEST_TIMEOUT_MS,
+    tls: tlsOptions,
   });
   return { docker, address: endpoint.address, local: false };
 }
