@@ -148,8 +148,15 @@ export async function collectDaemon(hostFs: HostFs, address?: string): Promise<R
   if (procs.length === 0) {
     const configFile = await readDaemonConfig(hostFs, DEFAULT_DAEMON_JSON);
     const { effective, sources } = mergeEffective({}, configFile.content);
+    // without a process table (host root mounted without /proc) "not running" would be a guess
+    const procVisible = (await hostFs.list('/proc').catch(() => [])).some((n) => /^\d+$/.test(n));
     return {
-      running: false,
+      running: procVisible ? false : null,
+      ...(procVisible
+        ? {}
+        : {
+            error: `no processes visible under ${hostFs.raw('/proc')}: mount the host's /proc there to read dockerd's flags`,
+          }),
       pid: null,
       cmdline: [],
       flags: {},

@@ -123,6 +123,14 @@ describe('host.daemon', () => {
     expect(fact.sources).to.deep.equal({ icc: 'daemon.json', 'userns-remap': 'daemon.json' });
   });
 
+  it('says running:null, not false, when the host root shows no processes at all', async () => {
+    const hostFs = await fixture({ '/etc/docker/daemon.json': { content: '{"icc": false}' } });
+    const fact = await collectDaemon(hostFs);
+    expect(fact.running).to.equal(null);
+    expect(fact.error).to.match(/no processes visible under .*\/proc: mount the host's \/proc there/);
+    expect(fact.effective).to.deep.equal({ icc: false });
+  });
+
   it('reports an invalid or missing daemon.json without failing', async () => {
     const hostFs = await fixture({
       '/etc/docker/daemon.json': { content: '{"icc": false,' },
