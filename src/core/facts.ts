@@ -14,6 +14,27 @@ export const KNOWN_FACTS: ReadonlySet<string> = new Set([
   'host.users',
   'host.mounts',
   'host.env',
+  // Kubernetes (docs/facts-k8s.md)
+  'k8s.version',
+  'k8s.platform',
+  'k8s.namespaces',
+  'k8s.nodes',
+  'k8s.workloads',
+  'k8s.pods',
+  'k8s.serviceaccounts',
+  'k8s.roles',
+  'k8s.clusterroles',
+  'k8s.rolebindings',
+  'k8s.clusterrolebindings',
+  'k8s.rbac',
+  'k8s.networkpolicies',
+  'k8s.services',
+  'k8s.ingresses',
+  'k8s.webhooks',
+  'k8s.admissionpolicies',
+  'k8s.controlplane',
+  'k8s.nodefiles',
+  'k8s.manifests',
 ]);
 
 export const FACTSET_SCHEMA_VERSION = '1';
