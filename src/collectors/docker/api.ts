@@ -66,11 +66,15 @@ function directGet<T>(t: HttpTransport, path: string, query: Query, signal?: Abo
     method: 'GET',
     path: target,
     agent: t.agent,
-    headers: { Host: 'docker', Accept: 'application/json' },
+    headers: { Accept: 'application/json' },
     signal,
   };
-  if (t.socketPath) options.socketPath = t.socketPath;
-  else {
+  if (t.socketPath) {
+    options.socketPath = t.socketPath;
+    // a unix socket has no host name; over TCP the Host header must stay host:port, since Node derives
+    // the TLS server name it verifies from it
+    options.headers = { ...options.headers, Host: 'docker' };
+  } else {
     options.host = t.host;
     options.port = t.port;
   }
