@@ -8,6 +8,7 @@ import { runCollectors, type CollectOutcome } from '../../src/collectors/runner.
 import type { CollectContext } from '../../src/collectors/types.js';
 import type { JsonValue } from '../../src/core/types.js';
 import {
+  createBridgeNetwork,
   createContainer,
   importTestImage,
   requireDockerd,
@@ -94,7 +95,7 @@ describe('@integration docker and host collectors against a private dockerd', fu
     const docker = engine.docker as Docker;
     await importTestImage(docker, { tag: IMAGE, changes: [`ENV IMAGE_TOKEN=${IMAGE_SECRET}`] });
     await importTestImage(docker, {}); // untagged: named by its short id
-    await docker.createNetwork({ Name: 'rampart-net', Driver: 'bridge' });
+    await createBridgeNetwork(docker, 'rampart-net');
     sharedDir = await mkdtemp('/tmp/rs-');
     port = await freePrivilegedPort();
 

@@ -5,6 +5,7 @@ import { allDockerCollectors } from '../../src/collectors/docker/index.js';
 import { runCollectors } from '../../src/collectors/runner.js';
 import type { CollectContext, Collector } from '../../src/collectors/types.js';
 import {
+  createBridgeNetwork,
   createContainer,
   importTestImage,
   requireDockerd,
@@ -44,7 +45,7 @@ describe('@integration Rampart never mutates the engine (recording proxy)', func
     }
     const docker = engine.docker as Docker;
     await importTestImage(docker, { tag: 'rampart-test:1' });
-    await docker.createNetwork({ Name: 'ro-net', Driver: 'bridge' });
+    await createBridgeNetwork(docker, 'ro-net');
     for (let i = 0; i < 12; i++) {
       const running = i % 3 === 0;
       containers.push(
@@ -121,7 +122,8 @@ describe('@integration Rampart never mutates the engine (recording proxy)', func
     expect(mutating).to.deep.equal([]);
     expect(requests[0]).to.include({ method: 'GET', path: '/_ping' });
     expect(result.errors).to.deep.equal({});
-    expect(result.facts['host.daemon']).to.include({ running: true, pid: engine?.pid });
+    // through the proxy the address names no dockerd, so on a host with several the pid cannot be asserted
+    expect(result.facts['host.daemon']).to.include({ running: true });
   });
 
   it('on a swarm manager, reads the swarm (without join tokens) and nodes with GET only', async () => {

@@ -450,3 +450,18 @@ export async function createContainer(
     return { id: container.id, name: spec.name, started: false, startError: (error as Error).message };
   }
 }
+
+/**
+ * Create a bridge network with a random 10.2xx.y.0/24 subnet, so private engines started concurrently (other
+ * test files, other checkouts) do not race for the same default subnet on the shared host.
+ */
+export async function createBridgeNetwork(docker: Docker, name: string): Promise<string> {
+  const a = 200 + Math.floor(Math.random() * 50);
+  const b = Math.floor(Math.random() * 256);
+  const network = await docker.createNetwork({
+    Name: name,
+    Driver: 'bridge',
+    IPAM: { Driver: 'default', Config: [{ Subnet: `10.${a}.${b}.0/24` }] },
+  });
+  return network.id;
+}
