@@ -40,10 +40,9 @@ export const dockerImagesCollector: Collector = {
     const docs = await mapLimit(list, ctx.concurrency, async (summary) => {
       const id = encodeURIComponent(summary.Id);
       try {
-        const [doc, history] = await Promise.all([
-          engineGet<Doc>(docker, `/images/${id}/json`),
-          engineGet<Doc[]>(docker, `/images/${id}/history`),
-        ]);
+        // one request at a time per slot, so at most ctx.concurrency are in flight
+        const doc = await engineGet<Doc>(docker, `/images/${id}/json`);
+        const history = await engineGet<Doc[]>(docker, `/images/${id}/history`);
         return normaliseImage(doc, history);
       } catch (error) {
         if (error instanceof EngineHttpError && error.statusCode === 404) return undefined;
