@@ -10,7 +10,21 @@ import { processIO, type CliIO } from './io.js';
 import { globalOptions } from './options.js';
 
 /** Runs the CLI and returns the exit code; never calls process.exit (src/bin/rampart.ts does). */
-export async function main(argv: string[], io: CliIO = processIO()): Promise<number> {
+/** yargs reads a lone "-" as a positional; `--facts -` (stdin) must stay the option's value. */
+function keepStdinDash(argv: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a.startsWith('--') && !a.includes('=') && argv[i + 1] === '-') {
+      out.push(`${a}=-`);
+      i++;
+    } else out.push(a);
+  }
+  return out;
+}
+
+export async function main(rawArgv: string[], io: CliIO = processIO()): Promise<number> {
+  const argv = keepStdinDash(rawArgv);
   let exit: number = EXIT.ok;
   const setExit = (code: number) => {
     exit = code;

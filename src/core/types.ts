@@ -96,6 +96,8 @@ export interface Control {
   given?: string;
   /** Only resources matching this are evaluated. */
   where?: Condition;
+  /** Per-resource preconditions: when one does not hold, the finding is `error` with the reason. */
+  requires?: { when: Condition; reason: string }[];
   resource?: ResourceSpec;
   /** The control is not applicable unless this holds over the whole fact map (keys = collector ids). */
   applies?: { fact: string; when: Condition; reason: string };

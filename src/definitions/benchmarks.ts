@@ -131,6 +131,7 @@ function controlProblems(control: Control, parsed: ParsedYaml, knownFacts: Reado
     }
   }
   if (control.where) conditionProblems(control.where, '/where', parsed, out);
+  control.requires?.forEach((r, i) => conditionProblems(r.when, `/requires/${i}/when`, parsed, out));
   if (control.test) conditionProblems(control.test, '/test', parsed, out);
   if (control.applies) {
     conditionProblems(control.applies.when, '/applies/when', parsed, out);

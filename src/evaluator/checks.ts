@@ -4,6 +4,7 @@
  */
 import type { JsonValue } from '../core/types.js';
 import type { EvalScope, Outcome } from './conditions.js';
+import { parsePath, resolve } from './path.js';
 
 export interface Check {
   name: string;
@@ -39,12 +40,21 @@ const auditWatch: Check = {
   description: 'the host audit rules (host.audit fact) watch the given path',
   options: {
     type: 'object',
-    properties: { path: { type: 'string', minLength: 1 } },
+    properties: {
+      path: { type: 'string', minLength: 1 },
+      pathFrom: { type: 'string', minLength: 1 },
+    },
     required: ['path'],
     additionalProperties: false,
   },
-  run(resource, options) {
-    const target = stripTrailingSlash(String(options.path));
+  run(resource, options, scope) {
+    // pathFrom names where the host's actual path is recorded (e.g. the daemon's --config-file); the fixed
+    // `path` is the default used when that fact holds nothing.
+    let actual: unknown;
+    if (typeof options.pathFrom === 'string') {
+      actual = resolve(parsePath(options.pathFrom), resource, scope.facts);
+    }
+    const target = stripTrailingSlash(typeof actual === 'string' && actual ? actual : String(options.path));
     const audit = asRecord(resource);
     const fileRules = Array.isArray(audit.rules) ? (audit.rules as unknown[]).map(String) : [];
     const auditctl = asRecord(audit.auditctl);

@@ -166,6 +166,19 @@ export function evaluateControl(
     if (typeof resourceError === 'string' && resourceError) {
       return { resource: ref, status: 'error', observed: null, expected: null, message: resourceError };
     }
+    for (const req of control.requires ?? []) {
+      const pre = evaluateCondition(req.when, resource, scope);
+      if (pre.verdict !== 'pass') {
+        const why = pre.details.find((d) => !d.ok)?.message;
+        return {
+          resource: ref,
+          status: 'error',
+          observed: null,
+          expected: null,
+          message: why ? `${req.reason} (${why})` : req.reason,
+        };
+      }
+    }
     if (!control.test) {
       return {
         resource: ref,

@@ -254,6 +254,43 @@ describe('check functions', () => {
     expect(isUpdateAlone('/bin/sh -c #(nop) CMD ["sh"]')).to.equal(false);
   });
 
+  it('audit-watch checks the path the host actually uses when pathFrom names it', () => {
+    const c = control({
+      id: '1.1.11',
+      facts: ['host.audit'],
+      given: undefined,
+      resource: { kind: 'host' },
+      test: {
+        check: 'audit-watch',
+        with: { path: '/etc/docker/daemon.json', pathFrom: '$facts["host.daemon"].configFile.path' },
+      },
+    });
+    const audit = { rules: ['-w /srv/docker/daemon.json -k docker'] };
+    const custom = {
+      'host.audit': audit,
+      'host.daemon': { configFile: { path: '/srv/docker/daemon.json' } },
+    };
+    expect(evaluateControl(c, bench, target(custom)).status).to.equal('pass');
+    expect(evaluateControl(c, bench, target({ 'host.audit': audit })).status).to.equal('fail');
+  });
+
+  it('requires makes a resource error with the reason when its precondition does not hold', () => {
+    const c = control({
+      facts: ['host.daemon'],
+      given: undefined,
+      resource: { kind: 'daemon' },
+      requires: [
+        { when: { field: 'running', op: 'eq', value: true }, reason: 'The dockerd process was not found' },
+      ],
+      test: { field: 'effective.icc', op: 'eq', value: false },
+    });
+    const r = evaluateControl(c, bench, target({ 'host.daemon': { running: false, effective: {} } }));
+    expect(r.status).to.equal('error');
+    expect(r.findings[0]?.message).to.match(
+      /^The dockerd process was not found \(expected running to equal true, found false\)$/,
+    );
+  });
+
   it('audit-watch reads -w and -F path=/dir= rules', () => {
     expect(auditRulePaths('-w /usr/bin/dockerd -k docker')).to.deep.equal(['/usr/bin/dockerd']);
     expect(auditRulePaths('-a always,exit -F path=/usr/bin/runc -F perm=x -k docker')).to.deep.equal([
