@@ -1803,7 +1803,12 @@ const absent = (role: string, path: string): Doc => ({ role, path, exists: false
 /**
  * In the collector's order (plannedFiles): units, /etc/docker, registry certificates, (no TLS files: the
  * daemon has no TLS configured), sockets, daemon.json, /etc/default/docker, /etc/sysconfig/docker (absent on
- * Debian), containerd. Mostly right; daemon.json is group-writable and one registry CA is 0644.
+ * Debian), containerd, the engine binaries, /run/containerd and the data root. Mostly right; daemon.json is
+ * group-writable and one registry CA is 0644.
+ *
+ * The binaries are where Docker's own Debian packages put them: docker-ce's dockerd (the running one,
+ * /proc/1187/exe) and containerd.io 1.7's containerd, both legacy shims, the runc v2 shim and runc, all in
+ * /usr/bin.
  */
 function hostFiles(): Doc[] {
   return [
@@ -1818,6 +1823,14 @@ function hostFiles(): Doc[] {
     absent('etc-sysconfig-docker', '/etc/sysconfig/docker'),
     file('containerd.sock', '/run/containerd/containerd.sock', 'socket', '0660'),
     file('containerd-config', '/etc/containerd/config.toml', 'file', '0644'),
+    file('dockerd-binary', DOCKERD_CMDLINE[0] as string, 'file', '0755'),
+    file('containerd-binary', '/usr/bin/containerd', 'file', '0755'),
+    file('containerd-shim-binary', '/usr/bin/containerd-shim', 'file', '0755'),
+    file('containerd-shim-runc-v1-binary', '/usr/bin/containerd-shim-runc-v1', 'file', '0755'),
+    file('containerd-shim-runc-v2-binary', '/usr/bin/containerd-shim-runc-v2', 'file', '0755'),
+    file('runc-binary', '/usr/bin/runc', 'file', '0755'),
+    file('run-containerd', '/run/containerd', 'directory', '0711'),
+    file('var-lib-docker', '/var/lib/docker', 'directory', '0710'),
   ];
 }
 

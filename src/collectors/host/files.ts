@@ -1,7 +1,9 @@
+import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { JsonValue } from '../../core/types.js';
 import type { Collector } from '../types.js';
 import { DEFAULT_DAEMON_JSON } from './daemon.js';
+import { dataRootOf } from './mounts.js';
 import {
   HostFs,
   fileType,
@@ -32,6 +34,19 @@ export type FileFact = {
 };
 
 const UNIT_DIRS = ['/etc/systemd/system', '/lib/systemd/system', '/usr/lib/systemd/system'];
+
+/** Where packages (/usr/bin, /usr/sbin: Debian's docker.io puts dockerd and runc there) and static installs put binaries. */
+export const BINARY_DIRS = ['/usr/bin', '/usr/sbin', '/usr/local/bin'];
+
+/** The engine's binaries: role -> executable name. dockerd comes first: its path may come from the process. */
+export const BINARY_ROLES: readonly (readonly [role: string, name: string])[] = [
+  ['dockerd-binary', 'dockerd'],
+  ['containerd-binary', 'containerd'],
+  ['containerd-shim-binary', 'containerd-shim'],
+  ['containerd-shim-runc-v1-binary', 'containerd-shim-runc-v1'],
+  ['containerd-shim-runc-v2-binary', 'containerd-shim-runc-v2'],
+  ['runc-binary', 'runc'],
+];
 
 /**
  * lstat + stat one host path: type, permission bits, owner resolved through the host's accounts.
@@ -114,14 +129,35 @@ export function unixSockets(effective: Record<string, JsonValue>): string[] {
 }
 
 interface DaemonFact {
+  pid?: JsonValue;
   configFile?: { path?: string };
   effective?: Record<string, JsonValue>;
 }
 
-/** The role -> path list host.files checks, given host.daemon's facts. */
+interface EngineFact {
+  info?: { DockerRootDir?: JsonValue };
+}
+
+/**
+ * The host path of a running process's executable: the target of <host root>/proc/<pid>/exe, without the
+ * " (deleted)" the kernel appends when the file was replaced since (a package upgrade without a restart).
+ * Undefined when the link cannot be read (process gone, no permission, host root without /proc).
+ */
+export async function processExecutable(hostFs: HostFs, pid: number): Promise<string | undefined> {
+  try {
+    const target = await fs.readlink(hostFs.raw(`/proc/${pid}/exe`));
+    const file = target.replace(/ \(deleted\)$/, '');
+    return file ? path.posix.resolve(`/proc/${pid}`, file) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The role -> path list host.files checks, given host.daemon's (and docker.engine's) facts. */
 export async function plannedFiles(
   hostFs: HostFs,
   daemon: DaemonFact | undefined,
+  engine?: EngineFact,
 ): Promise<{ role: string; path: string; searched?: string[] }[]> {
   const effective = daemon?.effective ?? {};
   const planned: { role: string; path: string; searched?: string[] }[] = [];
@@ -155,6 +191,22 @@ export async function plannedFiles(
   planned.push({ role: 'etc-sysconfig-docker', path: '/etc/sysconfig/docker' });
   planned.push({ role: 'containerd.sock', path: '/run/containerd/containerd.sock' });
   planned.push({ role: 'containerd-config', path: '/etc/containerd/config.toml' });
+  const pid = typeof daemon?.pid === 'number' ? daemon.pid : undefined;
+  for (const [role, name] of BINARY_ROLES) {
+    // the running daemon's own executable is the one that matters, wherever it was installed
+    const running =
+      role === 'dockerd-binary' && pid !== undefined ? await processExecutable(hostFs, pid) : undefined;
+    if (running) {
+      planned.push({ role, path: running });
+      continue;
+    }
+    const candidates = BINARY_DIRS.map((d) => `${d}/${name}`);
+    const found = await firstExisting(hostFs, candidates);
+    if (found) planned.push({ role, path: found });
+    else planned.push({ role, path: candidates[0] as string, searched: candidates });
+  }
+  planned.push({ role: 'run-containerd', path: '/run/containerd' });
+  planned.push({ role: 'var-lib-docker', path: path.posix.resolve('/', dataRootOf(engine, daemon)) });
   return planned;
 }
 
@@ -163,11 +215,15 @@ export const hostFilesCollector: Collector = {
   id: 'host.files',
   target: 'docker',
   description: 'Docker-related files on the host: type, mode, owner',
-  dependsOn: ['host.daemon'],
+  dependsOn: ['docker.engine', 'host.daemon'],
   async collect(ctx, facts) {
     const hostFs = new HostFs(requireHostRoot(ctx));
     const accounts = await readAccounts(hostFs);
-    const planned = await plannedFiles(hostFs, facts['host.daemon'] as DaemonFact | undefined);
+    const planned = await plannedFiles(
+      hostFs,
+      facts['host.daemon'] as DaemonFact | undefined,
+      facts['docker.engine'] as EngineFact | undefined,
+    );
     const out = await Promise.all(
       planned.map(async (p) => {
         const fact = await statFile(hostFs, accounts, p.role, p.path);

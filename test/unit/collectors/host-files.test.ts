@@ -2,13 +2,16 @@ import { expect } from 'chai';
 import net from 'node:net';
 import path from 'node:path';
 import {
+  BINARY_ROLES,
   hostFilesCollector,
   plannedFiles,
+  processExecutable,
   statFile,
   unixSockets,
 } from '../../../src/collectors/host/files.js';
 import { HostFs, modeString, parseAccounts, readAccounts } from '../../../src/collectors/host/hostfs.js';
 import { CollectorUnavailable, type CollectContext } from '../../../src/collectors/types.js';
+import type { JsonValue } from '../../../src/core/types.js';
 import { canChown, makeHostRoot, type HostRootFixture } from '../../support/hostroot.js';
 
 const uid = process.getuid?.() ?? 0;
@@ -190,7 +193,7 @@ describe('host file facts', () => {
     expect(byRole.get('daemon.json')).to.include({ exists: true, mode: '0600' });
     expect(byRole.get('docker.sock')).to.include({ exists: true, type: 'socket' });
     expect(byRole.get('containerd-config')).to.include({ exists: false });
-    expect(hostFilesCollector.dependsOn).to.deep.equal(['host.daemon']);
+    expect(hostFilesCollector.dependsOn).to.deep.equal(['docker.engine', 'host.daemon']);
   });
 
   it('is unavailable without a host root', async () => {
@@ -204,5 +207,162 @@ describe('host file facts', () => {
     expect((caught as Error).message).to.equal(
       'engine is remote; run Rampart on the engine host or pass --host-root',
     );
+  });
+});
+
+describe('host file facts: engine binaries and data directories', () => {
+  let fx: HostRootFixture;
+  const DOCKERD_PID = 4242;
+  type Fact = {
+    role: string;
+    path: string;
+    exists: boolean | null;
+    type?: string;
+    mode?: string;
+    searched?: string[];
+  };
+
+  before(async () => {
+    fx = await makeHostRoot({
+      '/etc/passwd': { content: 'root:x:0:0:root:/root:/bin/bash\n', mode: 0o644 },
+      '/etc/group': { content: 'root:x:0:\n', mode: 0o644 },
+      // Debian docker.io layout: dockerd and runc in /usr/sbin, containerd in /usr/bin ...
+      '/usr/sbin/dockerd': { content: 'ELF', mode: 0o755 },
+      '/usr/sbin/runc': { content: 'ELF', mode: 0o755 },
+      '/usr/bin/containerd': { content: 'ELF', mode: 0o755 },
+      '/usr/bin/containerd-shim-runc-v2': { content: 'ELF', mode: 0o755 },
+      // ... a stale static copy in /usr/local/bin that is not the running one, and a v1 shim only there
+      '/usr/local/bin/dockerd': { content: 'ELF', mode: 0o755 },
+      '/usr/local/bin/containerd-shim-runc-v1': { content: 'ELF', mode: 0o700 },
+      '/run/containerd': { dir: true, mode: 0o711 },
+      '/srv/docker-data': { dir: true, mode: 0o710 },
+      '/var/lib/docker': { dir: true, mode: 0o711 },
+      [`/proc/${DOCKERD_PID}/cmdline`]: { content: '/usr/sbin/dockerd\0-H\0fd://\0' },
+      // as the kernel shows a binary replaced on disk since the daemon started
+      [`/proc/${DOCKERD_PID}/exe`]: { symlink: '/usr/sbin/dockerd (deleted)' },
+      '/proc/77/exe': { symlink: '/opt/docker/bin/dockerd' },
+    });
+  });
+
+  after(() => fx.remove());
+
+  async function collect(facts: Record<string, JsonValue>): Promise<Map<string, Fact>> {
+    const data = (await hostFilesCollector.collect(ctx(fx.root), facts)) as unknown as Fact[];
+    return new Map(
+      data.filter((d) => d.role.endsWith('-binary') || !d.role.includes('.')).map((d) => [d.role, d]),
+    );
+  }
+
+  it('reads the running executable from /proc/<pid>/exe inside the host root', async () => {
+    const hostFs = new HostFs(fx.root);
+    expect(await processExecutable(hostFs, DOCKERD_PID)).to.equal('/usr/sbin/dockerd');
+    expect(await processExecutable(hostFs, 77)).to.equal('/opt/docker/bin/dockerd');
+    expect(await processExecutable(hostFs, 99999)).to.equal(undefined);
+  });
+
+  it('takes dockerd from the running daemon and the other binaries from the first conventional directory', async () => {
+    const byRole = await collect({
+      'docker.engine': { info: { DockerRootDir: '/srv/docker-data' } },
+      'host.daemon': { pid: DOCKERD_PID, effective: {} },
+    });
+    expect(byRole.get('dockerd-binary')).to.include({
+      path: '/usr/sbin/dockerd',
+      exists: true,
+      type: 'file',
+      mode: '0755',
+    });
+    expect(byRole.get('containerd-binary')).to.include({ path: '/usr/bin/containerd', exists: true });
+    expect(byRole.get('containerd-shim-runc-v1-binary')).to.include({
+      path: '/usr/local/bin/containerd-shim-runc-v1',
+      exists: true,
+      mode: '0700',
+    });
+    expect(byRole.get('containerd-shim-runc-v2-binary')).to.include({
+      path: '/usr/bin/containerd-shim-runc-v2',
+      exists: true,
+    });
+    expect(byRole.get('runc-binary')).to.include({ path: '/usr/sbin/runc', exists: true, type: 'file' });
+    expect(byRole.get('containerd-shim-binary')).to.deep.equal({
+      role: 'containerd-shim-binary',
+      path: '/usr/bin/containerd-shim',
+      exists: false,
+      searched: ['/usr/bin/containerd-shim', '/usr/sbin/containerd-shim', '/usr/local/bin/containerd-shim'],
+    });
+    expect(byRole.get('run-containerd')).to.include({
+      path: '/run/containerd',
+      type: 'directory',
+      mode: '0711',
+    });
+    expect(byRole.get('var-lib-docker')).to.include({
+      path: '/srv/docker-data',
+      exists: true,
+      type: 'directory',
+      mode: '0710',
+    });
+    for (const [role] of BINARY_ROLES) expect(byRole.has(role), role).to.equal(true);
+  });
+
+  it('reports a running dockerd outside the conventional directories where it runs from', async () => {
+    const byRole = await collect({ 'host.daemon': { pid: 77, effective: {} } });
+    // the file itself is not in this host root: it is reported missing, at the path the process names
+    expect(byRole.get('dockerd-binary')).to.deep.equal({
+      role: 'dockerd-binary',
+      path: '/opt/docker/bin/dockerd',
+      exists: false,
+    });
+  });
+
+  it('searches /usr/bin, /usr/sbin, /usr/local/bin when the daemon pid is unknown or its exe unreadable', async () => {
+    for (const daemon of [
+      { pid: null, effective: {} },
+      { pid: 99999, effective: {} },
+    ]) {
+      const byRole = await collect({ 'host.daemon': daemon });
+      expect(byRole.get('dockerd-binary'), JSON.stringify(daemon)).to.include({
+        path: '/usr/sbin/dockerd',
+        exists: true,
+      });
+    }
+  });
+
+  it('takes the data root from the daemon when the engine does not say, else /var/lib/docker', async () => {
+    const fromDaemon = await collect({ 'host.daemon': { effective: { 'data-root': '/srv/docker-data/' } } });
+    expect(fromDaemon.get('var-lib-docker')).to.include({ path: '/srv/docker-data', exists: true });
+    const byDefault = await collect({ 'host.daemon': { effective: {} } });
+    expect(byDefault.get('var-lib-docker')).to.include({
+      path: '/var/lib/docker',
+      exists: true,
+      mode: '0711',
+    });
+  });
+
+  it('reports missing binaries and directories with exists:false and what was searched', async () => {
+    const empty = await makeHostRoot({ '/etc': { dir: true } });
+    try {
+      const data = (await hostFilesCollector.collect(ctx(empty.root), {
+        'host.daemon': { pid: null, effective: {} },
+      })) as unknown as Fact[];
+      const byRole = new Map(data.map((d) => [d.role, d]));
+      for (const [role, name] of BINARY_ROLES) {
+        expect(byRole.get(role), role).to.deep.equal({
+          role,
+          path: `/usr/bin/${name}`,
+          exists: false,
+          searched: [`/usr/bin/${name}`, `/usr/sbin/${name}`, `/usr/local/bin/${name}`],
+        });
+      }
+      expect(byRole.get('run-containerd')).to.deep.equal({
+        role: 'run-containerd',
+        path: '/run/containerd',
+        exists: false,
+      });
+      expect(byRole.get('var-lib-docker')).to.deep.equal({
+        role: 'var-lib-docker',
+        path: '/var/lib/docker',
+        exists: false,
+      });
+    } finally {
+      await empty.remove();
+    }
   });
 });
