@@ -64,3 +64,25 @@ export const globalOptions = {
     describe: 'Show progress, every finding and stack traces',
   },
 } satisfies Record<string, Options>;
+
+export const governanceOptions = {
+  framework: {
+    type: 'string',
+    array: true,
+    describe:
+      'Roll results up to these frameworks (pci-dss, nist-800-190, glba, optionally @version). Default: all',
+  },
+  scope: {
+    type: 'string',
+    describe: 'Scope file tagging resources as cde / production / internet-facing (risk)',
+  },
+  waivers: { type: 'string', describe: 'Waivers file: accepted exceptions with owner, approver and expiry' },
+  attestations: {
+    type: 'string',
+    describe: 'Attestations file: answers to manual controls and process requirements',
+  },
+  'as-of': {
+    type: 'string',
+    describe: 'Assessment date (YYYY-MM-DD) for waiver and attestation expiry. Default: today',
+  },
+} satisfies Record<string, Options>;

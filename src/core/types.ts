@@ -177,6 +177,12 @@ export interface Finding {
   observed: JsonValue;
   expected: JsonValue;
   message: string;
+  /** 0-100 for failing findings (docs/scoring.md). */
+  risk?: number;
+  /** What raised or lowered the risk: "cde", "privileged", "exposed", ... */
+  riskFactors?: string[];
+  /** Waiver that matched this finding. */
+  waiver?: { id: string; state: 'active' | 'expired'; expires: string };
 }
 
 export interface Result {
@@ -194,6 +200,19 @@ export interface Result {
   findings: Finding[];
   remediation?: string;
   section?: string;
+  /** A person's recorded answer for a manual control. */
+  attestation?: AttestationRef;
+}
+
+export interface AttestationRef {
+  id?: string;
+  answer: 'pass' | 'fail' | 'not_applicable';
+  attester: string;
+  date: string;
+  expires?: string;
+  evidence: string;
+  note?: string;
+  expired: boolean;
 }
 
 export interface ResultTarget {
@@ -215,4 +234,91 @@ export interface ResultsDocument {
   targets: ResultTarget[];
   summary: { total: number; byStatus: Record<Status, number>; bySeverity: Record<string, number> };
   results: Result[];
+  scores?: Scores;
+  gaps?: Gap[];
+  frameworks?: FrameworkRollup[];
+  waivers?: WaiverRecord[];
+  attestations?: AttestationRecord[];
+}
+
+export interface Scores {
+  /** 0-100: severity-weighted share of evaluated automated controls that pass (waived counts as passing). */
+  posture: number;
+  /** 0-100: share of applicable automated controls that were actually checked (not error). */
+  coverage: number;
+  counts: { evaluated: number; applicable: number; checked: number };
+}
+
+/** A control failing on one target, with the resources it fails on, ranked by risk. */
+export interface Gap {
+  rank: number;
+  ref: string;
+  controlId: string;
+  title: string;
+  severity: Severity;
+  target: string;
+  risk: number;
+  resources: number;
+  examples: string[];
+  factors: string[];
+  remediation?: string;
+}
+
+export type RequirementStatus = 'met' | 'not_met' | 'partial' | 'needs_attestation' | 'not_assessed';
+
+export interface RequirementRollup {
+  id: string;
+  title: string;
+  section?: string;
+  legacy?: string[];
+  status: RequirementStatus;
+  reason: string;
+  automated: boolean;
+  evidence: { ref: string; strength: 'direct' | 'partial' | 'supporting'; target: string; status: Status }[];
+  attestation?: AttestationRef;
+  attestationNeeded?: string;
+}
+
+export interface FrameworkRollup {
+  id: string;
+  version: string;
+  title: string;
+  legacyVersion?: string;
+  counts: Record<RequirementStatus, number> & { total: number };
+  /** met / requirements in scope (all but not_assessed), 0-100. */
+  compliance: number;
+  /** requirements reached by automated evidence / all requirements, 0-100. */
+  coverage: number;
+  requirements: RequirementRollup[];
+}
+
+export interface WaiverRecord {
+  id: string;
+  control: string;
+  resource?: Record<string, string>;
+  justification: string;
+  owner: string;
+  approver: string;
+  compensatingControl?: string;
+  expires: string;
+  approved?: string;
+  requirement?: string;
+  ticket?: string;
+  state: 'applied' | 'unused' | 'expired' | 'expired-unused';
+  matched: number;
+}
+
+export interface AttestationRecord {
+  id?: string;
+  control?: string;
+  requirement?: string;
+  target?: string;
+  answer: 'pass' | 'fail' | 'not_applicable';
+  attester: string;
+  date: string;
+  expires?: string;
+  evidence: string;
+  note?: string;
+  state: 'applied' | 'expired' | 'unused' | 'invalid';
+  reason?: string;
 }

@@ -5,7 +5,10 @@ import { readFactSet } from '../../definitions/factset.js';
 import { assess } from '../../evaluator/assess.js';
 import { type CliIO } from '../io.js';
 import { allTargetOptions, targetChoices, targetKind } from '../targets.js';
-import { outputOptions, selectionOptions } from '../options.js';
+import { governanceOptions, outputOptions, selectionOptions } from '../options.js';
+import { isoDay } from '../../governance/waivers.js';
+import { finalize } from '../../scoring/finalize.js';
+import { loadGovernance, type GovernanceArgs } from '../governance.js';
 import { emitResults, loadBenchmarks, type OutputArgs } from '../shared.js';
 
 export interface SelectionArgs {
@@ -22,23 +25,33 @@ export interface DockerArgs {
   concurrency: number;
 }
 
-export type ScanArgs = SelectionArgs & OutputArgs & DockerArgs & { target?: string; facts?: string[] };
+export type ScanArgs = SelectionArgs &
+  OutputArgs &
+  DockerArgs &
+  GovernanceArgs & { target?: string; facts?: string[] };
 
+/**
+ * One assessment, many targets: a live target and any number of saved fact sets are combined into one fact
+ * set (targets with the same id are kept once, the live one first).
+ */
 export async function gatherFacts(args: ScanArgs, io: CliIO): Promise<FactSet> {
-  if (args.facts?.length) {
-    if (args.target) throw new UsageError('give either a target or --facts, not both');
-    const sets = args.facts.map((f) => readFactSet(f));
-    return { ...sets[0]!, targets: sets.flatMap((s) => s.targets) };
+  const sets = (args.facts ?? []).map((f) => readFactSet(f));
+  if (args.target) {
+    const kind = targetKind(args.target);
+    if (!kind)
+      throw new UsageError(`unknown target "${args.target}"`, `choose one of: ${targetChoices().join(', ')}`);
+    const { factSetOf } = await import('../../collectors/factset.js');
+    sets.unshift(factSetOf([await kind.collect(args as unknown as Record<string, unknown>, io)]));
   }
-  const kind = args.target ? targetKind(args.target) : undefined;
-  if (!kind) {
+  if (!sets.length) {
     throw new UsageError(
       'nothing to scan',
       `use "rampart scan <${targetChoices().join('|')}>" or "rampart scan --facts facts.json"`,
     );
   }
-  const { factSetOf } = await import('../../collectors/factset.js');
-  return factSetOf([await kind.collect(args as unknown as Record<string, unknown>, io)]);
+  const seen = new Set<string>();
+  const targets = sets.flatMap((s) => s.targets).filter((t) => !seen.has(t.id) && Boolean(seen.add(t.id)));
+  return { ...sets[0]!, targets };
 }
 
 export function selectionOf(args: SelectionArgs) {
@@ -55,6 +68,11 @@ export function optionsRecord(args: ScanArgs): Record<string, JsonValue> {
     'docker-host',
     'host-root',
     'facts',
+    'framework',
+    'scope',
+    'waivers',
+    'attestations',
+    'as-of',
   ] as const) {
     const v = args[key];
     if (v !== undefined) rec[key] = v as JsonValue;
@@ -65,11 +83,19 @@ export function optionsRecord(args: ScanArgs): Record<string, JsonValue> {
 export async function runScan(args: ScanArgs, io: CliIO): Promise<number> {
   const benchmarks = loadBenchmarks(args['benchmark-dir'], io.cwd);
   const startedAt = new Date();
+  const today = args['as-of'] ?? isoDay(startedAt);
+  // Governance files are read before collection so a broken file fails fast (exit 2).
+  const governance = loadGovernance(args, benchmarks, io.cwd);
   const facts = await gatherFacts(args, io);
-  const doc = assess(facts, benchmarks, { ...selectionOf(args), startedAt, options: optionsRecord(args) });
-  if (!doc.results.length) {
+  const evaluated = assess(facts, benchmarks, {
+    ...selectionOf(args),
+    startedAt,
+    options: optionsRecord(args),
+  });
+  if (!evaluated.results.length) {
     throw new UsageError('no controls selected for this target', 'check --benchmark, --controls and --level');
   }
+  const doc = finalize(evaluated, facts, { ...governance, today });
   return emitResults(doc, args, io);
 }
 
@@ -88,6 +114,7 @@ export function scanCommand(io: CliIO, setExit: (code: number) => void) {
           },
           ...allTargetOptions(),
           ...selectionOptions,
+          ...governanceOptions,
           ...outputOptions,
         })
         .example('$0 scan docker', 'assess the local Docker engine and its host')
