@@ -125,6 +125,55 @@ export function renderText(doc: ResultsDocument, opts: RenderOptions): string {
         (s.error ? st.magenta(' — controls in error were NOT checked; see their reasons above') : ''),
     );
   }
+  if (doc.scores) {
+    lines.push(
+      `Posture: ${doc.scores.posture}/100 (severity-weighted share of evaluated automated controls that pass; see docs/scoring.md)`,
+    );
+  }
+  if (doc.gaps?.length) {
+    const top = doc.gaps.slice(0, opts.verbose ? doc.gaps.length : 10);
+    lines.push('', st.bold(`Top gaps by risk (${top.length} of ${doc.gaps.length})`));
+    for (const g of top) {
+      const where =
+        g.resources > 1
+          ? `${g.resources} resources, e.g. ${g.examples.slice(0, 3).join(', ')}`
+          : (g.examples[0] ?? g.target);
+      lines.push(
+        `  ${String(g.rank).padStart(2)}. ${st.red(String(g.risk).padStart(3))}  ${g.ref}  ${g.title} [${g.severity}] — ${where}` +
+          (g.factors.length ? st.gray(` (${g.factors.join(', ')})`) : ''),
+      );
+    }
+  }
+  if (doc.frameworks?.length) {
+    lines.push(
+      '',
+      st.bold('Frameworks (compliance is shown with coverage: how much automated evidence reached)'),
+    );
+    for (const f of doc.frameworks) {
+      const c = f.counts;
+      lines.push(
+        `  ${f.title.padEnd(34)} compliance ${String(f.compliance).padStart(5)}%   coverage ${String(f.coverage).padStart(5)}%   ` +
+          st.gray(
+            `${c.met} met, ${c.not_met} not met, ${c.partial} partial, ${c.needs_attestation} need attestation, ${c.not_assessed} not assessed`,
+          ),
+      );
+    }
+  }
+  const flagged = (doc.waivers ?? []).filter((w) => w.state !== 'applied');
+  for (const w of flagged) {
+    const what =
+      w.state === 'expired'
+        ? st.red(`EXPIRED on ${w.expires}; its ${w.matched} finding(s) count as failures`)
+        : w.state === 'unused'
+          ? 'matched no failing finding'
+          : `expired on ${w.expires} and matched nothing`;
+    lines.push(`${st.yellow('Waiver')} ${w.id} (${w.control}): ${what}`);
+  }
+  for (const a of (doc.attestations ?? []).filter((x) => x.state !== 'applied')) {
+    lines.push(
+      `${st.yellow('Attestation')} ${a.id ?? a.control ?? a.requirement}: ${a.state}${a.reason ? ` — ${a.reason}` : ''}`,
+    );
+  }
   return `${lines.join('\n')}\n`;
 }
 
