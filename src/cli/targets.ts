@@ -31,7 +31,52 @@ const docker: LiveTargetKind = {
   },
 };
 
-export const TARGET_KINDS: LiveTargetKind[] = [docker];
+const kubernetesOptions = {
+  kubeconfig: {
+    type: 'string',
+    describe: 'Kubernetes: kubeconfig file (default: $KUBECONFIG, ~/.kube/config, in-cluster)',
+  },
+  context: {
+    type: 'string',
+    describe: 'Kubernetes: kubeconfig context to use (default: the current context)',
+  },
+  manifests: {
+    type: 'string',
+    array: true,
+    describe: 'Kubernetes: assess manifest files instead of a live cluster (file, directory or - for stdin)',
+  },
+  'node-root': {
+    type: 'string',
+    describe: "Kubernetes: root of the node's filesystem for node checks (kubelet, control-plane files)",
+  },
+  namespace: {
+    type: 'string',
+    array: true,
+    describe: 'Kubernetes: only these namespaces (repeatable); cluster-scoped kinds are still read',
+  },
+} satisfies Record<string, Options>;
+
+const kubernetes: LiveTargetKind = {
+  name: 'kubernetes',
+  aliases: ['k8s'],
+  options: kubernetesOptions,
+  async collect(args, io) {
+    const { collectK8sTarget } = await import('../collectors/k8s-target.js');
+    return collectK8sTarget({
+      kubeconfig: args.kubeconfig as string | undefined,
+      context: args.context as string | undefined,
+      manifests: args.manifests as string[] | undefined,
+      nodeRoot: args['node-root'] as string | undefined,
+      namespaces: args.namespace as string[] | undefined,
+      concurrency: Number(args.concurrency ?? 8),
+      env: io.env,
+      cwd: io.cwd,
+      log: progressLogger(io, Boolean(args.verbose)),
+    });
+  },
+};
+
+export const TARGET_KINDS: LiveTargetKind[] = [docker, kubernetes];
 
 export function targetChoices(): string[] {
   return TARGET_KINDS.flatMap((k) => [k.name, ...(k.aliases ?? [])]);

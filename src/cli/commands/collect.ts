@@ -33,7 +33,7 @@ export function collectCommand(io: CliIO, setExit: (code: number) => void) {
       y
         .positional('target', {
           type: 'string',
-          choices: ['docker'],
+          choices: targetChoices(),
           demandOption: true,
           describe: 'What to collect from',
         })
