@@ -5,6 +5,7 @@ import { collectCommand } from './commands/collect.js';
 import { controlsCommand } from './commands/controls.js';
 import { testCommand, validateCommand } from './commands/definitions.js';
 import { demoCommand } from './commands/demo.js';
+import { frameworksCommand } from './commands/frameworks.js';
 import { scanCommand } from './commands/scan.js';
 import { processIO, type CliIO } from './io.js';
 import { globalOptions } from './options.js';
@@ -42,6 +43,7 @@ export async function main(rawArgv: string[], io: CliIO = processIO()): Promise<
     .command(controlsCommand(io, setExit))
     .command(validateCommand(io, setExit))
     .command(testCommand(io, setExit))
+    .command(frameworksCommand(io, setExit))
     .command(demoCommand(io, setExit))
     .demandCommand(1, 'choose a command')
     .strict()
