@@ -3,6 +3,7 @@
  * `with` options (validated at load time) and returns the same Outcome shape as conditions.
  */
 import type { JsonValue } from '../core/types.js';
+import { ruleAllows } from '../collectors/kubernetes/rbac.js';
 import type { EvalScope, Outcome } from './conditions.js';
 import { parsePath, resolve } from './path.js';
 
@@ -186,6 +187,77 @@ const processRunning: Check = {
   },
 };
 
+/** Kubernetes RBAC: do the resource's `rules` allow any of the verbs on any of the resources? */
+const rbacAllows: Check = {
+  name: 'k8s-rbac-allows',
+  description:
+    'the rules of a k8s.rbac subject or binding, or of a role, allow any of the verbs on any of the resources',
+  options: {
+    type: 'object',
+    properties: {
+      verbs: { type: 'array', items: { type: 'string', minLength: 1 }, minItems: 1 },
+      resources: { type: 'array', items: { type: 'string', minLength: 1 }, minItems: 1 },
+      apiGroups: { type: 'array', items: { type: 'string' }, minItems: 1 },
+      nonResourceURLs: { type: 'array', items: { type: 'string', minLength: 1 }, minItems: 1 },
+      scope: { enum: ['cluster', 'any'] },
+    },
+    required: ['verbs'],
+    anyOf: [{ required: ['resources'] }, { required: ['nonResourceURLs'] }],
+    additionalProperties: false,
+  },
+  run(resource, options) {
+    const rules = asRecord(resource).rules;
+    if (!Array.isArray(rules)) {
+      return { verdict: 'error', details: [], reason: 'the resource has no rules list to check' };
+    }
+    const want = {
+      verbs: (options.verbs as string[]).map(String),
+      resources: Array.isArray(options.resources) ? options.resources.map(String) : undefined,
+      apiGroups: Array.isArray(options.apiGroups) ? options.apiGroups.map(String) : undefined,
+      nonResourceURLs: Array.isArray(options.nonResourceURLs)
+        ? options.nonResourceURLs.map(String)
+        : undefined,
+    };
+    const clusterOnly = options.scope === 'cluster';
+    const norm = (v: unknown) => (Array.isArray(v) ? v.map(String) : []);
+    const hits = rules.filter((raw) => {
+      const r = asRecord(raw);
+      if (clusterOnly && r.scope !== undefined && r.scope !== '*') return false;
+      return ruleAllows(
+        {
+          verbs: norm(r.verbs),
+          apiGroups: norm(r.apiGroups),
+          resources: norm(r.resources),
+          resourceNames: norm(r.resourceNames),
+          nonResourceURLs: norm(r.nonResourceURLs),
+        },
+        want,
+      );
+    });
+    const what = `${want.verbs.join('/')} ${(want.resources ?? want.nonResourceURLs ?? []).join(', ')}`;
+    const ok = hits.length > 0;
+    const describe = (h: unknown) => {
+      const r = asRecord(h);
+      const via = typeof r.via === 'string' ? ` via ${r.via}` : '';
+      return `${norm(r.verbs).join(',')} on ${norm(r.resources).concat(norm(r.nonResourceURLs)).join(',')}${via}`;
+    };
+    return {
+      verdict: ok ? 'pass' : 'fail',
+      details: [
+        {
+          path: 'rules',
+          observed: ok ? hits.slice(0, 20).map(describe) : `${rules.length} rule(s), none allow ${what}`,
+          expected: `a rule allowing ${what}${clusterOnly ? ' cluster-wide' : ''}`,
+          ok,
+          message: ok
+            ? `allowed to ${what}: ${describe(hits[0])}`
+            : `not allowed to ${what} by any of ${rules.length} rule(s)`,
+        },
+      ],
+    };
+  },
+};
+
 export const CHECKS: ReadonlyMap<string, Check> = new Map(
-  [auditWatch, updateAlone, processRunning].map((c) => [c.name, c]),
+  [auditWatch, updateAlone, processRunning, rbacAllows].map((c) => [c.name, c]),
 );
