@@ -48,7 +48,6 @@ export async function main(rawArgv: string[], io: CliIO = processIO()): Promise<
     .demandCommand(1, 'choose a command')
     .strict()
     .recommendCommands()
-    .env('RAMPART')
     .version(toolVersion())
     .help()
     .wrap(Math.min(120, process.stdout.columns ?? 100))
