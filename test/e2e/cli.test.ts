@@ -77,8 +77,25 @@ describe('CLI end to end', () => {
   describe('scan --facts', () => {
     it('gives the same results as the demo from the same facts', async () => {
       const facts = join(process.cwd(), 'demo', 'docker-host.facts.json');
+      const demo = (f: string) => join(process.cwd(), 'demo', f);
       const a = JSON.parse(
-        (await runCli(['scan', '--facts', facts, '--format', 'json'])).stdout,
+        (
+          await runCli([
+            'scan',
+            '--facts',
+            facts,
+            '--format',
+            'json',
+            '--scope',
+            demo('scope.yaml'),
+            '--waivers',
+            demo('waivers.yaml'),
+            '--attestations',
+            demo('attestations.yaml'),
+            '--as-of',
+            '2024-08-06',
+          ])
+        ).stdout,
       ) as ResultsDocument;
       const b = JSON.parse((await runCli(['demo', '--format', 'json'])).stdout) as ResultsDocument;
       expect(a.results).to.deep.equal(b.results);
