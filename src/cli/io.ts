@@ -17,7 +17,7 @@ export const processIO = (): CliIO => ({
   cwd: process.cwd(),
 });
 
-export function writeOutput(file: string, content: string): void {
+export function writeOutput(file: string, content: string | Buffer): void {
   try {
     mkdirSync(dirname(file), { recursive: true });
     writeFileSync(file, content);

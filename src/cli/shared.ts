@@ -50,16 +50,22 @@ export function exitCodeFor(doc: ResultsDocument, failOn: string, failOnError: b
 }
 
 /** Renders the results in the chosen format to --output or stdout and returns the exit code. */
-export function emitResults(doc: ResultsDocument, args: OutputArgs, io: CliIO): number {
+export async function emitResults(doc: ResultsDocument, args: OutputArgs, io: CliIO): Promise<number> {
   const rep = reporter(args.format);
   const toFile = Boolean(args.output);
+  if (rep.binary && !toFile) {
+    throw new UsageError(
+      `the ${rep.id} format is binary`,
+      `write it to a file with --output report.${rep.extension}`,
+    );
+  }
   const color = !toFile && rep.id === 'text' && colorEnabled(io.stdout, io.env);
-  const rendered = rep.render(doc, { color, verbose: args.verbose });
+  const rendered = await rep.render(doc, { color, verbose: args.verbose });
   if (args.output) {
     writeOutput(resolve(io.cwd, args.output), rendered);
     io.stderr.write(`rampart: wrote ${rep.id} report to ${args.output}\n`);
   } else {
-    io.stdout.write(rendered);
+    io.stdout.write(typeof rendered === 'string' ? rendered : rendered.toString('utf8'));
   }
   return exitCodeFor(doc, args['fail-on'], args['fail-on-error']);
 }

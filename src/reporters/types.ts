@@ -5,11 +5,18 @@ export interface RenderOptions {
   verbose: boolean;
   /** Findings shown per control in human formats before "and N more". */
   maxFindings?: number;
+  /** Classification label printed on every page of documents (e.g. "CONFIDENTIAL"). */
+  classification?: string;
+  /** Who performed the assessment, for the cover page and sign-off. */
+  assessor?: string;
 }
 
 export interface Reporter {
   id: string;
   extension: string;
   description: string;
-  render(doc: ResultsDocument, opts: RenderOptions): string;
+  /** Binary formats (PDF) return a Buffer; they may be asynchronous. */
+  binary?: boolean;
+  /** May print to stdout; binary formats must be written to a file. */
+  render(doc: ResultsDocument, opts: RenderOptions): string | Buffer | Promise<string | Buffer>;
 }

@@ -96,7 +96,7 @@ export async function runScan(args: ScanArgs, io: CliIO): Promise<number> {
     throw new UsageError('no controls selected for this target', 'check --benchmark, --controls and --level');
   }
   const doc = finalize(evaluated, facts, { ...governance, today });
-  return emitResults(doc, args, io);
+  return await emitResults(doc, args, io);
 }
 
 export function scanCommand(io: CliIO, setExit: (code: number) => void) {
