@@ -156,23 +156,36 @@ export function parseFlags(argv: readonly string[]): ParsedFlags {
   return { flags, flagValues, args };
 }
 
-/** Splits a shell-less command string ("kubelet --a=b --c d") into words, honouring simple quotes. */
+/** Splits a command string ("kubelet --a=b --c 'd e'") into words as a shell would, without expansion. */
 export function splitCommandLine(line: string): string[] {
   const out: string[] = [];
-  const re = /"((?:[^"\\]|\\.)*)"|'([^']*)'|(\S+)/g;
-  let m: RegExpExecArray | null;
   let current = '';
-  let lastEnd = -1;
-  while ((m = re.exec(line))) {
-    const word = m[1] !== undefined ? m[1].replace(/\\(.)/g, '$1') : (m[2] ?? m[3] ?? '');
-    if (m.index === lastEnd) current += word;
-    else {
-      if (lastEnd >= 0) out.push(current);
-      current = word;
+  let inWord = false;
+  let quote: '"' | "'" | null = null;
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i] as string;
+    if (quote) {
+      if (c === quote) quote = null;
+      else if (c === '\\' && quote === '"' && i + 1 < line.length) current += line[++i];
+      else current += c;
+      continue;
     }
-    lastEnd = m.index + m[0].length;
+    if (c === '"' || c === "'") {
+      quote = c;
+      inWord = true;
+    } else if (c === '\\' && i + 1 < line.length) {
+      current += line[++i];
+      inWord = true;
+    } else if (/\s/.test(c)) {
+      if (inWord) out.push(current);
+      current = '';
+      inWord = false;
+    } else {
+      current += c;
+      inWord = true;
+    }
   }
-  if (lastEnd >= 0) out.push(current);
+  if (inWord) out.push(current);
   return out;
 }
 

@@ -34,7 +34,7 @@ export function minorOf(gitVersion: string | undefined): number | null {
   return m ? Number(m[1]) : null;
 }
 
-/** Scores each platform from the evidence; the strongest wins (gitVersion > labels > providerID > layout). */
+/** Scores each platform from the evidence; the strongest wins (gitVersion > labels > layout > providerID). */
 export function detectPlatform(inputs: PlatformInputs): { name: PlatformName; evidence: string[] } {
   const score = new Map<PlatformName, number>();
   const evidence: { name: PlatformName; weight: number; text: string }[] = [];
@@ -72,11 +72,11 @@ export function detectPlatform(inputs: PlatformInputs): { name: PlatformName; ev
       once('k3s', 5, 'k3s-label', `node ${nodeName}: instance-type k3s`);
     const provider = str(obj(node.spec).providerID) ?? '';
     if (provider.startsWith('aws://'))
-      once('eks', 1, 'aws-provider', `node ${nodeName}: providerID ${provider}`);
+      once('eks', 0.5, 'aws-provider', `node ${nodeName}: providerID ${provider}`);
     if (provider.startsWith('gce://'))
-      once('gke', 1, 'gce-provider', `node ${nodeName}: providerID ${provider}`);
+      once('gke', 0.5, 'gce-provider', `node ${nodeName}: providerID ${provider}`);
     if (provider.startsWith('azure://'))
-      once('aks', 1, 'azure-provider', `node ${nodeName}: providerID ${provider}`);
+      once('aks', 0.5, 'azure-provider', `node ${nodeName}: providerID ${provider}`);
     if (provider.startsWith('k3s://'))
       once('k3s', 4, 'k3s-provider', `node ${nodeName}: providerID ${provider}`);
     if (provider.startsWith('rke2://'))
@@ -86,6 +86,10 @@ export function detectPlatform(inputs: PlatformInputs): { name: PlatformName; ev
       once('k3s', 4, 'k3s-kubelet', `node ${nodeName}: kubelet ${kubeletVersion}`);
     if (/\+rke2/.test(kubeletVersion))
       once('rke2', 4, 'rke2-kubelet', `node ${nodeName}: kubelet ${kubeletVersion}`);
+    if (/-eks-/.test(kubeletVersion))
+      once('eks', 4, 'eks-kubelet', `node ${nodeName}: kubelet ${kubeletVersion}`);
+    if (/-gke\./.test(kubeletVersion))
+      once('gke', 4, 'gke-kubelet', `node ${nodeName}: kubelet ${kubeletVersion}`);
   }
   if (inputs.apiGroups?.has('apps.openshift.io/v1') || inputs.apiGroups?.has('config.openshift.io/v1'))
     add('openshift', 6, 'API group apps.openshift.io served');
@@ -114,8 +118,9 @@ export function detectPlatform(inputs: PlatformInputs): { name: PlatformName; ev
     add('kubeadm', 2, 'node root has /etc/kubernetes/manifests/kube-apiserver.yaml');
   else if (paths.has('/etc/kubernetes/kubelet.conf') && paths.has('/var/lib/kubelet/config.yaml'))
     add('kubeadm', 1, 'node root has the kubeadm kubelet layout');
+  // a cloud providerID alone (weight 0.5) does not make a managed platform: kops or kubeadm run on clouds too
   let best: PlatformName = 'unknown';
-  let bestScore = 0;
+  let bestScore = 0.99;
   for (const [name, s] of score) {
     if (s > bestScore) {
       best = name;
