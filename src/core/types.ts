@@ -198,6 +198,8 @@ export interface Result {
   status: Status;
   reason: string;
   findings: Finding[];
+  /** Why the control matters (from the control definition), for reports. */
+  rationale?: string;
   remediation?: string;
   section?: string;
   /** A person's recorded answer for a manual control. */

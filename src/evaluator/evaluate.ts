@@ -97,6 +97,7 @@ export function evaluateControl(
     assessment: control.assessment,
     scored: control.scored,
     target: target.id,
+    rationale: control.rationale,
     remediation: control.remediation,
     section: sectionOf(benchmark, control.id),
   };
