@@ -87,7 +87,8 @@ export function rollupRequirement(
   const directPass = evidence.some(
     (e) => e.strength === 'direct' && (e.status === 'pass' || e.status === 'waived'),
   );
-  if (!directPass) gaps.push('only partial or supporting evidence');
+  // A person's live attestation that the requirement is met closes the gap automated evidence leaves.
+  if (!directPass && liveAtt?.answer !== 'pass') gaps.push('only partial or supporting evidence');
   const errors = evidence.filter(
     (e) => e.status === 'error' || (e.strength !== 'supporting' && e.status === 'manual'),
   ).length;

@@ -149,10 +149,11 @@ export function renderText(doc: ResultsDocument, opts: RenderOptions): string {
       '',
       st.bold('Frameworks (compliance is shown with coverage: how much automated evidence reached)'),
     );
+    const width = Math.max(...doc.frameworks.map((f) => f.title.length));
     for (const f of doc.frameworks) {
       const c = f.counts;
       lines.push(
-        `  ${f.title.padEnd(34)} compliance ${String(f.compliance).padStart(5)}%   coverage ${String(f.coverage).padStart(5)}%   ` +
+        `  ${f.title.padEnd(width)}  compliance ${String(f.compliance).padStart(5)}%   coverage ${String(f.coverage).padStart(5)}%   ` +
           st.gray(
             `${c.met} met, ${c.not_met} not met, ${c.partial} partial, ${c.needs_attestation} need attestation, ${c.not_assessed} not assessed`,
           ),

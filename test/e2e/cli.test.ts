@@ -222,3 +222,109 @@ describe('CLI end to end', () => {
     });
   });
 });
+
+describe('CLI end to end: frameworks, risk and governance', () => {
+  let tmp: string;
+  before(() => {
+    tmp = mkdtempSync(join(tmpdir(), 'rampart-gov-e2e-'));
+  });
+  after(() => rmSync(tmp, { recursive: true, force: true }));
+
+  it('the demo rolls results up to PCI DSS, NIST SP 800-190 and GLBA with compliance and coverage', async () => {
+    const r = await runCli(['demo', '--format', 'json']);
+    expect(r.code, r.stderr).to.equal(0);
+    const doc = JSON.parse(r.stdout) as ResultsDocument;
+    expect(doc.frameworks?.map((f) => f.id).sort()).to.deep.equal(['glba', 'nist-800-190', 'pci-dss']);
+    for (const f of doc.frameworks ?? []) {
+      expect(f.coverage).to.be.within(0, 100);
+      expect(f.compliance).to.be.within(0, 100);
+      expect(f.counts.total).to.equal(f.requirements.length);
+      for (const req of f.requirements) expect(req.reason.length, `${f.id} ${req.id}`).to.be.greaterThan(5);
+    }
+    const pci = doc.frameworks?.find((f) => f.id === 'pci-dss');
+    const r226 = pci?.requirements.find((x) => x.id === '2.2.6');
+    expect(r226?.status).to.equal('not_met');
+    expect(r226?.evidence.some((e) => e.ref === 'cis-docker@1.6.0/5.5' && e.status === 'fail')).to.equal(
+      true,
+    );
+    const r1151 = pci?.requirements.find((x) => x.id === '11.5.1');
+    expect(r1151).to.include({ status: 'not_met' });
+    expect(r1151?.attestation?.attester).to.match(/Lena/);
+    expect(pci?.requirements.find((x) => x.id === '1.1.1')?.status).to.equal('met');
+    expect(pci?.requirements.find((x) => x.id === '12.10.1')?.status, 'expired attestation').to.equal(
+      'needs_attestation',
+    );
+  });
+
+  it('ranks the privileged container and the socket mount first, with explained risk', async () => {
+    const doc = JSON.parse((await runCli(['demo', '--format', 'json'])).stdout) as ResultsDocument;
+    const top = doc.gaps?.slice(0, 3).map((g) => g.controlId);
+    expect(top).to.include('5.5');
+    expect(top).to.include('5.32');
+    const priv = doc.results.find((x) => x.controlId === '5.5')?.findings.find((f) => f.status === 'fail');
+    expect(priv?.resource.name).to.equal('ops-toolbox');
+    expect(priv?.risk).to.equal(100);
+    expect(priv?.riskFactors?.join(' ')).to.match(/privileged/);
+    expect(doc.scores?.coverage).to.equal(100);
+    expect(doc.scores?.posture).to.be.within(1, 99);
+  });
+
+  it('applies live waivers, flags expired and unused ones, and folds in attestations', async () => {
+    const doc = JSON.parse((await runCli(['demo', '--format', 'json'])).stdout) as ResultsDocument;
+    const states = Object.fromEntries((doc.waivers ?? []).map((w) => [w.id, w.state]));
+    expect(states).to.deep.include({
+      'W-2024-014': 'applied',
+      'W-2024-009': 'expired',
+      'W-2024-033': 'unused',
+      'W-2024-030': 'applied',
+    });
+    const r113 = doc.results.find((x) => x.controlId === '2.13');
+    expect(r113?.status).to.equal('waived');
+    const r112 = doc.results.find((x) => x.controlId === '1.1.2');
+    expect(r112?.status).to.equal('fail');
+    expect(r112?.findings.find((f) => f.resource.name === 'deploy')?.status).to.equal('waived');
+    expect(r112?.findings.find((f) => f.resource.name === 'jenkins')?.waiver?.state).to.equal('expired');
+    const r121 = doc.results.find((x) => x.controlId === '1.2.1');
+    expect(r121?.status).to.equal('pass');
+    expect(r121?.attestation?.evidence).to.match(/CIS Debian/);
+    expect(doc.results.find((x) => x.controlId === '6.1')?.status, 'expired attestation').to.equal('manual');
+  });
+
+  it('the text report shows top gaps, each framework with coverage, and flagged waivers', async () => {
+    const r = await runCli(['demo']);
+    expect(r.stdout).to.match(/Top gaps by risk/);
+    expect(r.stdout).to.match(/PCI DSS v4\.0\.1\s+compliance\s+[\d.]+%\s+coverage\s+[\d.]+%/);
+    expect(r.stdout).to.match(/Waiver W-2024-009 .*EXPIRED/);
+  });
+
+  it('a malformed waiver file is file, line and reason, exit 2', async () => {
+    const bad = join(tmp, 'waivers.yaml');
+    writeFileSync(
+      bad,
+      'waivers:\n  - id: W-1\n    control: cis-docker@1.6.0/5.5\n    justification: we need it for now\n    owner: Ann\n',
+    );
+    const r = await runCli(['demo', '--waivers', bad]);
+    expect(r.code).to.equal(2);
+    expect(r.stderr).to.match(/waivers\.yaml: invalid waivers file/);
+    expect(r.stderr).to.match(/waivers\.yaml:2: \/waivers\/0: missing required key "approver"/);
+    expect(r.stderr).to.match(/missing required key "expires"/);
+  });
+
+  it('frameworks list and show', async () => {
+    const list = await runCli(['frameworks', 'list']);
+    expect(list.code).to.equal(0);
+    expect(list.stdout).to.match(/pci-dss@4\.0\.1/);
+    const show = await runCli(['frameworks', 'show', 'glba']);
+    expect(show.code).to.equal(0);
+    expect(show.stdout).to.match(/314\.4\(c\)\(1\)/);
+    expect(show.stdout).to.match(/direct|partial|supporting/);
+    expect((await runCli(['frameworks', 'show', 'sox'])).code).to.equal(2);
+  });
+
+  it('--framework selects the roll-up', async () => {
+    const doc = JSON.parse(
+      (await runCli(['demo', '--format', 'json', '--framework', 'glba'])).stdout,
+    ) as ResultsDocument;
+    expect(doc.frameworks?.map((f) => f.id)).to.deep.equal(['glba']);
+  });
+});
