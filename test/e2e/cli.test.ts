@@ -328,3 +328,40 @@ describe('CLI end to end: frameworks, risk and governance', () => {
     expect(doc.frameworks?.map((f) => f.id)).to.deep.equal(['glba']);
   });
 });
+
+describe('CLI end to end: one assessment, many targets', () => {
+  it('evaluates several fact sets into one result set and one roll-up', async () => {
+    const tmp = mkdtempSync(join(tmpdir(), 'rampart-multi-'));
+    try {
+      const facts = JSON.parse(readFileSync('demo/docker-host.facts.json', 'utf8')) as {
+        targets: { id: string; name: string }[];
+      };
+      facts.targets[0]!.id = 'SECOND-ENGINE-ID';
+      facts.targets[0]!.name = 'pay-gw-prod-02';
+      const second = join(tmp, 'second.json');
+      writeFileSync(second, JSON.stringify(facts));
+      const r = await runCli([
+        'scan',
+        '--facts',
+        'demo/docker-host.facts.json',
+        '--facts',
+        second,
+        '--format',
+        'json',
+      ]);
+      expect(r.code, r.stderr).to.equal(0);
+      const doc = JSON.parse(r.stdout) as ResultsDocument;
+      expect(doc.targets.map((t) => t.name)).to.deep.equal(['pay-gw-prod-01', 'pay-gw-prod-02']);
+      expect(doc.results).to.have.length(234);
+      const ev =
+        doc.frameworks?.find((f) => f.id === 'pci-dss')?.requirements.find((x) => x.id === '2.2.6')
+          ?.evidence ?? [];
+      expect(new Set(ev.map((e) => e.target)).size).to.equal(2);
+      expect(new Set(doc.gaps?.map((g) => g.target))).to.deep.equal(
+        new Set(['pay-gw-prod-01', 'pay-gw-prod-02']),
+      );
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+    }
+  });
+});
