@@ -19,7 +19,7 @@ describe('CLI end to end', () => {
       expect(r.code).to.equal(0);
       expect(r.stdout).to.include('CIS Docker Benchmark v1.6.0');
       expect(r.stdout).to.match(
-        /^1  Host configuration$[\s\S]*^  1\.1  Linux host[\s\S]*^5  Container runtime$[\s\S]*^7  /m,
+        /^1 {2}Host configuration$[\s\S]*^ {2}1\.1 {2}Linux host[\s\S]*^5 {2}Container runtime$[\s\S]*^7 {2}/m,
       );
       expect(r.stdout).to.match(/Summary: 117 controls/);
       expect(r.stdout).to.match(/FAIL\s+5\.5 /);
