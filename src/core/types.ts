@@ -294,10 +294,11 @@ export interface FrameworkRollup {
   requirements: RequirementRollup[];
 }
 
-export interface WaiverRecord {
+/** A waiver as written in a waivers file (schemas/waivers.schema.json). */
+export interface WaiverSpec {
   id: string;
   control: string;
-  resource?: Record<string, string>;
+  resource?: { target?: string; kind?: string; id?: string; name?: string; namespace?: string };
   justification: string;
   owner: string;
   approver: string;
@@ -306,11 +307,15 @@ export interface WaiverRecord {
   approved?: string;
   requirement?: string;
   ticket?: string;
+}
+
+export interface WaiverRecord extends WaiverSpec {
   state: 'applied' | 'unused' | 'expired' | 'expired-unused';
   matched: number;
 }
 
-export interface AttestationRecord {
+/** An attestation as written in an attestations file (schemas/attestations.schema.json). */
+export interface AttestationSpec {
   id?: string;
   control?: string;
   requirement?: string;
@@ -321,6 +326,9 @@ export interface AttestationRecord {
   expires?: string;
   evidence: string;
   note?: string;
+}
+
+export interface AttestationRecord extends AttestationSpec {
   state: 'applied' | 'expired' | 'unused' | 'invalid';
   reason?: string;
 }

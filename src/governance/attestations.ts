@@ -2,22 +2,17 @@
  * Attestations: a person's recorded answer to a manual control or a process requirement, folded into the
  * control status and the framework roll-up, and always shown as attested (never as an automated pass).
  */
-import type { AttestationRecord, AttestationRef, Result, ResultTarget } from '../core/types.js';
+import type {
+  AttestationRecord,
+  AttestationRef,
+  AttestationSpec,
+  Result,
+  ResultTarget,
+} from '../core/types.js';
 import { loadValidatedYaml, semanticError } from '../definitions/documents.js';
 import { globMatch } from './match.js';
 
-export interface Attestation {
-  id?: string;
-  control?: string;
-  requirement?: string;
-  target?: string;
-  answer: 'pass' | 'fail' | 'not_applicable';
-  attester: string;
-  date: string;
-  expires?: string;
-  evidence: string;
-  note?: string;
-}
+export type Attestation = AttestationSpec;
 
 export function loadAttestations(file: string): Attestation[] {
   const { data, parsed } = loadValidatedYaml<{ attestations: Attestation[] }>(

@@ -3,22 +3,10 @@
  * an expired one leaves it failing and is flagged; a waiver that matched nothing is reported as unused.
  */
 import { loadValidatedYaml, semanticError } from '../definitions/documents.js';
-import type { Finding, Result, ResultTarget, WaiverRecord } from '../core/types.js';
+import type { Finding, Result, ResultTarget, WaiverRecord, WaiverSpec } from '../core/types.js';
 import { globMatch, refMatches } from './match.js';
 
-export interface Waiver {
-  id: string;
-  control: string;
-  resource?: { target?: string; kind?: string; id?: string; name?: string; namespace?: string };
-  justification: string;
-  owner: string;
-  approver: string;
-  compensatingControl?: string;
-  expires: string;
-  approved?: string;
-  requirement?: string;
-  ticket?: string;
-}
+export type Waiver = WaiverSpec;
 
 function validDate(s: string): boolean {
   const d = new Date(`${s}T00:00:00Z`);
