@@ -9,6 +9,11 @@ export interface RenderOptions {
   classification?: string;
   /** Who performed the assessment, for the cover page and sign-off. */
   assessor?: string;
+  /**
+   * SHA-256 (hex) of the evidence behind the report: the results document as written by the json format and,
+   * when the run evaluated one, the fact set as written to an evidence bundle (`facts.json`). Set by the CLI.
+   */
+  digests?: { results: string; facts?: string };
 }
 
 export interface Reporter {
