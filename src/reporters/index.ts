@@ -1,10 +1,17 @@
 import { UsageError } from '../core/errors.js';
+import { csvReporter } from './csv.js';
 import { jsonReporter } from './json.js';
+import { junitReporter } from './junit.js';
+import { oscalReporter } from './oscal.js';
+import { sarifReporter } from './sarif.js';
 import { textReporter } from './text.js';
 import type { Reporter } from './types.js';
 
 export const REPORTERS: ReadonlyMap<string, Reporter> = new Map(
-  [textReporter, jsonReporter].map((r) => [r.id, r]),
+  [textReporter, jsonReporter, sarifReporter, junitReporter, csvReporter, oscalReporter].map((r) => [
+    r.id,
+    r,
+  ]),
 );
 
 export function reporter(id: string): Reporter {
