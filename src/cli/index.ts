@@ -6,7 +6,9 @@ import { controlsCommand } from './commands/controls.js';
 import { testCommand, validateCommand } from './commands/definitions.js';
 import { demoCommand } from './commands/demo.js';
 import { frameworksCommand } from './commands/frameworks.js';
+import { reportCommand } from './commands/report.js';
 import { scanCommand } from './commands/scan.js';
+import { verifyCommand } from './commands/verify.js';
 import { processIO, type CliIO } from './io.js';
 import { globalOptions } from './options.js';
 
@@ -45,6 +47,8 @@ export async function main(rawArgv: string[], io: CliIO = processIO()): Promise<
     .command(testCommand(io, setExit))
     .command(frameworksCommand(io, setExit))
     .command(demoCommand(io, setExit))
+    .command(reportCommand(io, setExit))
+    .command(verifyCommand(io, setExit))
     .demandCommand(1, 'choose a command')
     .strict()
     .recommendCommands()

@@ -1,6 +1,7 @@
 /** Central option definitions shared by commands, so every flag is described once. */
 import type { Options } from 'yargs';
 import { SEVERITIES } from '../core/types.js';
+import { REPORTERS } from '../reporters/index.js';
 
 export const selectionOptions = {
   benchmark: {
@@ -23,8 +24,29 @@ export const selectionOptions = {
 } satisfies Record<string, Options>;
 
 export const outputOptions = {
-  format: { type: 'string', default: 'text', describe: 'Output format: text or json' },
-  output: { alias: 'o', type: 'string', describe: 'Write the report to this file instead of stdout' },
+  format: {
+    type: 'string',
+    default: 'text',
+    describe: `Output format(s), comma-separated: ${[...REPORTERS.keys()].join(', ')}`,
+  },
+  output: {
+    alias: 'o',
+    type: 'string',
+    describe: 'Write the report (one format) to this file instead of stdout',
+  },
+  out: {
+    type: 'string',
+    describe:
+      'Write one file per format into this directory (rampart-results.json, rampart-report.html, ...)',
+  },
+  classification: {
+    type: 'string',
+    describe: 'Classification label printed on every page of the HTML and PDF reports (e.g. CONFIDENTIAL)',
+  },
+  assessor: {
+    type: 'string',
+    describe: 'Who performed the assessment, for the report cover, sign-off and OSCAL',
+  },
   'fail-on': {
     type: 'string',
     choices: [...SEVERITIES, 'none'],
@@ -84,5 +106,17 @@ export const governanceOptions = {
   'as-of': {
     type: 'string',
     describe: 'Assessment date (YYYY-MM-DD) for waiver and attestation expiry. Default: today',
+  },
+} satisfies Record<string, Options>;
+
+export const evidenceOptions = {
+  'evidence-dir': {
+    type: 'string',
+    describe:
+      'Also write an evidence bundle here: facts, results, every report and a SHA-256 manifest (new directory)',
+  },
+  'sign-key': {
+    type: 'string',
+    describe: 'Sign the bundle manifest with this ed25519 private key (PEM); check with "rampart verify"',
   },
 } satisfies Record<string, Options>;

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { Argv } from 'yargs';
 import { packageRoot } from '../../core/paths.js';
 import type { CliIO } from '../io.js';
-import { governanceOptions, outputOptions, selectionOptions } from '../options.js';
+import { evidenceOptions, governanceOptions, outputOptions, selectionOptions } from '../options.js';
 import { runScan, type ScanArgs } from './scan.js';
 
 export function demoFactsPath(): string {
@@ -28,9 +28,14 @@ export function demoCommand(io: CliIO, setExit: (code: number) => void) {
     describe: 'Assess the bundled demo estate (a partly hardened Docker host); needs no Docker',
     builder: (y: Argv) =>
       y
-        .options({ ...selectionOptions, ...governanceOptions, ...outputOptions })
+        .options({ ...selectionOptions, ...governanceOptions, ...outputOptions, ...evidenceOptions })
         .example('$0 demo', 'show a full assessment of the demo host')
-        .example('$0 demo --format json -o demo-results.json', 'write the demo results as JSON'),
+        .example('$0 demo --format json -o demo-results.json', 'write the demo results as JSON')
+        .example('$0 demo --format json,html,pdf,sarif,junit,csv,oscal --out demo-reports/', 'every report')
+        .example(
+          '$0 demo --format html,pdf --evidence-dir demo-evidence/',
+          'reports sealed in an evidence bundle',
+        ),
     handler: async (argv: unknown) =>
       setExit(
         await runScan(

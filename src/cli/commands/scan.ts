@@ -5,7 +5,8 @@ import { readFactSet } from '../../definitions/factset.js';
 import { assess } from '../../evaluator/assess.js';
 import { type CliIO } from '../io.js';
 import { allTargetOptions, targetChoices, targetKind } from '../targets.js';
-import { governanceOptions, outputOptions, selectionOptions } from '../options.js';
+import { evidenceOptions, governanceOptions, outputOptions, selectionOptions } from '../options.js';
+import { planOutputs } from '../outputs.js';
 import { isoDay } from '../../governance/waivers.js';
 import { finalize } from '../../scoring/finalize.js';
 import { loadGovernance, type GovernanceArgs } from '../governance.js';
@@ -82,6 +83,8 @@ export function optionsRecord(args: ScanArgs): Record<string, JsonValue> {
 
 export async function runScan(args: ScanArgs, io: CliIO): Promise<number> {
   const benchmarks = loadBenchmarks(args['benchmark-dir'], io.cwd);
+  // Output options are checked before collection so a bad format, key or bundle directory fails fast (exit 2).
+  const plan = planOutputs(args, io);
   const startedAt = new Date();
   const today = args['as-of'] ?? isoDay(startedAt);
   // Governance files are read before collection so a broken file fails fast (exit 2).
@@ -96,7 +99,7 @@ export async function runScan(args: ScanArgs, io: CliIO): Promise<number> {
     throw new UsageError('no controls selected for this target', 'check --benchmark, --controls and --level');
   }
   const doc = finalize(evaluated, facts, { ...governance, today });
-  return await emitResults(doc, args, io);
+  return await emitResults(doc, args, io, { facts, plan });
 }
 
 export function scanCommand(io: CliIO, setExit: (code: number) => void) {
@@ -116,10 +119,13 @@ export function scanCommand(io: CliIO, setExit: (code: number) => void) {
           ...selectionOptions,
           ...governanceOptions,
           ...outputOptions,
+          ...evidenceOptions,
         })
         .example('$0 scan docker', 'assess the local Docker engine and its host')
         .example('$0 scan docker --format json -o results.json --fail-on high', 'gate CI on high findings')
-        .example('$0 scan --facts facts.json', 'evaluate facts collected earlier'),
+        .example('$0 scan --facts facts.json', 'evaluate facts collected earlier')
+        .example('$0 scan docker --format json,html,sarif --out reports/', 'several formats, one file each')
+        .example('$0 scan docker --evidence-dir evidence/ --sign-key key.pem', 'a signed evidence bundle'),
     handler: async (argv: unknown) => setExit(await runScan(argv as ScanArgs, io)),
   };
 }
