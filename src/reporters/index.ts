@@ -1,17 +1,25 @@
 import { UsageError } from '../core/errors.js';
 import { csvReporter } from './csv.js';
+import { htmlReporter } from './html.js';
 import { jsonReporter } from './json.js';
 import { junitReporter } from './junit.js';
 import { oscalReporter } from './oscal.js';
+import { pdfReporter } from './pdf.js';
 import { sarifReporter } from './sarif.js';
 import { textReporter } from './text.js';
 import type { Reporter } from './types.js';
 
 export const REPORTERS: ReadonlyMap<string, Reporter> = new Map(
-  [textReporter, jsonReporter, sarifReporter, junitReporter, csvReporter, oscalReporter].map((r) => [
-    r.id,
-    r,
-  ]),
+  [
+    textReporter,
+    jsonReporter,
+    htmlReporter,
+    pdfReporter,
+    sarifReporter,
+    junitReporter,
+    csvReporter,
+    oscalReporter,
+  ].map((r) => [r.id, r]),
 );
 
 export function reporter(id: string): Reporter {
