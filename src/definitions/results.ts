@@ -22,9 +22,9 @@ export function parseResultsDocument(text: string, file: string): ResultsDocumen
     const located = parseYamlText(text, file).problems.find((p) => p.line !== undefined)?.line;
     const line = pos ? lineAt(text, Number(pos[1])) : located;
     const what =
-      /^(Unexpected token '.'|Unexpected end of JSON input|Unexpected non-whitespace character|Expected [^,(]+|Bad control character[^,(]*|Unterminated string)/.exec(
-        msg,
-      )?.[0] ?? 'syntax error';
+      /^(Unexpected token '.'|Unexpected end of JSON input|Unexpected non-whitespace character|Expected [^,(]+|Bad control character[^,(]*|Unterminated string)/
+        .exec(msg)?.[0]
+        ?.replace(/ in JSON( at position \d+)?$/, '') ?? 'syntax error';
     throw new DefinitionError(
       `${file}${line ? `:${line}` : ''}: not valid JSON (${what}); expected results written by "--format json"`,
     );
