@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import type { Argv } from 'yargs';
+import { UsageError } from '../../core/errors.js';
 import { readResultsDocument } from '../../definitions/results.js';
 import type { CliIO } from '../io.js';
 import { outputOptions } from '../options.js';
@@ -10,6 +11,12 @@ export type ReportArgs = OutputArgs & { from: string };
 
 /** Renders saved results (--format json) in other formats without scanning again. */
 export async function runReport(args: ReportArgs, io: CliIO): Promise<number> {
+  if (!args.from) {
+    throw new UsageError(
+      'report needs the results to render',
+      'add --from results.json (written with --format json)',
+    );
+  }
   // Check the outputs first, then the input: both fail with exit 2 before anything is written.
   const plan = planOutputs(args, io);
   const doc = readResultsDocument(args.from === '-' ? '-' : resolve(io.cwd, args.from), args.from);
