@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { OPERATORS, OPERATOR_NAMES } from '../../src/evaluator/operators.js';
+import { CHECKS } from '../../src/evaluator/checks.js';
 import { readFileSync } from 'node:fs';
 
 function t(op: string, observed: unknown, value?: unknown): boolean {
@@ -76,5 +77,11 @@ describe('operators', () => {
     const schema = JSON.parse(readFileSync('schemas/control.schema.json', 'utf8'));
     const inSchema = schema.definitions['cond-leaf'].properties.op.enum as string[];
     expect([...inSchema].sort()).to.deep.equal([...OPERATOR_NAMES].sort());
+  });
+
+  it('the control schema lists exactly the registered check functions', () => {
+    const schema = JSON.parse(readFileSync('schemas/control.schema.json', 'utf8'));
+    const inSchema = schema.definitions['cond-check'].properties.check.enum as string[];
+    expect([...inSchema].sort()).to.deep.equal([...CHECKS.keys()].sort());
   });
 });
