@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
 import { TargetUnreachableError, UsageError } from '../../core/errors.js';
+import { slim } from './manifests.js';
 import { KINDS, resourceName, type K8sSource, type KindName, type KindSpec } from './kinds.js';
 import { Gate, isObj, obj, objs, str, type Obj } from './util.js';
 
@@ -239,7 +240,7 @@ export function liveSource(
         // list items carry no kind/apiVersion; add them so workloads and messages can name them
         item.kind ??= kind;
         item.apiVersion ??= apiVersion;
-        items.push(item);
+        items.push(slim(item));
       }
       cont = str(obj(page.metadata).continue) || undefined;
     } while (cont);

@@ -8,6 +8,7 @@ import {
   loadManifests,
   manifestSource,
   parseManifestText,
+  splitYamlDocuments,
 } from '../../../src/collectors/kubernetes/manifests.js';
 
 type Obj = Record<string, unknown>;
@@ -120,6 +121,68 @@ describe('k8s manifests', () => {
     expect(jsonItemOffsets('{"items":[{"a":1},{"b":[{}]}]}')).to.deep.equal([10, 18]);
   });
 
+  it('reads YAML as Kubernetes does (YAML 1.1): yes/no, octal modes, merge keys, timestamps as strings', () => {
+    const out = parseManifestText(
+      `kind: ConfigMap
+metadata:
+  name: c
+  creationTimestamp: 2026-01-01T00:00:00Z
+  labels: &l {a: "1"}
+  annotations:
+    <<: *l
+    b: "2"
+data: {x: y}
+spec:
+  flag: yes
+  mode: 0644
+  dup: 1
+  dup: 2
+`,
+      'c.yaml',
+    );
+    const o = out.objects[0] as Obj;
+    expect((o.metadata as Obj).creationTimestamp).to.equal('2026-01-01T00:00:00Z');
+    expect((o.metadata as Obj).annotations).to.deep.equal({ a: '1', b: '2' });
+    expect(o.spec).to.deep.equal({ flag: true, mode: 420, dup: 2 });
+  });
+
+  it('finds item lines of flow-style and indented YAML lists, and of compact JSON', () => {
+    const flow = parseManifestText(
+      'kind: List\nitems: [{kind: Namespace, metadata: {name: a}},\n  {kind: Namespace, metadata: {name: b}}]\n',
+      'f.yaml',
+    );
+    expect(flow.objects.map((o) => (o._source as Obj).line)).to.deep.equal([2, 3]);
+    const indented = parseManifestText(
+      'kind: List\nitems:\n  - kind: Namespace\n    metadata:\n      name: a\n  - kind: Namespace\n    metadata: {name: b}\n',
+      'i.yaml',
+    );
+    expect(indented.objects.map((o) => (o._source as Obj).line)).to.deep.equal([3, 6]);
+    const bare = parseManifestText(
+      'kind: List\nitems:\n-\n  kind: Namespace\n  metadata: {name: a}\n- kind: Namespace\n  metadata:\n    name: b\n    labels: {x: "- y"}\n',
+      'b.yaml',
+    );
+    expect(bare.objects.map((o) => [(o.metadata as Obj).name, (o._source as Obj).line])).to.deep.equal([
+      ['a', 3],
+      ['b', 6],
+    ]);
+    const compact = parseManifestText(
+      '{"kind":"List","items":[{"kind":"Namespace","metadata":{"name":"a"}},\n{"kind":"Namespace","metadata":{"name":"b"}}]}',
+      'c.json',
+    );
+    expect(compact.objects.map((o) => (o._source as Obj).line)).to.deep.equal([1, 2]);
+  });
+
+  it('splits YAML streams at document markers, keeping empty documents in the count', () => {
+    expect(
+      splitYamlDocuments('# c\n---\na: 1\n---\n---\nb: 2\n...\n').map((c) => [c.startLine, c.text]),
+    ).to.deep.equal([
+      [2, '---\na: 1'],
+      [4, '---'],
+      [5, '---\nb: 2'],
+    ]);
+    expect(splitYamlDocuments('a: 1\n---\nb: 2').map((c) => c.startLine)).to.deep.equal([1, 2]);
+  });
+
   it('reads a single JSON object and a JSON array', () => {
     expect(
       parseManifestText('{"kind":"Namespace","metadata":{"name":"n"}}', 'n.json').objects,
@@ -153,7 +216,7 @@ metadata: {}
     const out = parseManifestText(text, 'mixed.yaml');
     expect(out.objects.map((o) => (o.metadata as Obj).name)).to.deep.equal(['good-1', 'good-2']);
     expect(out.problems.map((p) => [p.file, p.document, p.line, p.message.slice(0, 5)])).to.deep.equal([
-      ['mixed.yaml', 1, 9, 'YAML:'], // the unclosed flow sequence is detected where the document ends
+      ['mixed.yaml', 1, 8, 'YAML:'],
       ['mixed.yaml', 3, 13, 'expec'],
       ['mixed.yaml', 4, 15, 'not a'],
     ]);
