@@ -89,6 +89,7 @@ const FINDING_ORDER: Record<Status, number> = {
   not_applicable: 5,
   pass: 6,
 };
+const BY_FINDING_ORDER = [...STATUSES].sort((a, b) => FINDING_ORDER[a] - FINDING_ORDER[b]);
 
 /** Evidence rows of passing, manual or not-applicable resources printed per control (screen: up to the cap). */
 export const PRINT_QUIET_ROWS = 5;
@@ -914,16 +915,13 @@ export function buildReportModel(doc: ResultsDocument, opts: RenderOptions): Rep
     const printHidden = shown.map((f) => !LOUD.has(f.status) && ++quiet > printQuietRows);
     const printMore = more + printHidden.filter(Boolean).length;
     const countsOf = (list: Finding[]) =>
-      STATUSES.map((s) => [s, list.filter((f) => f.status === s).length] as const)
+      BY_FINDING_ORDER.map((s) => [s, list.filter((f) => f.status === s).length] as const)
         .filter(([, c]) => c > 0)
         .map(([s, c]) => `${c} ${STATUS_LABEL[s].toLowerCase()}`)
         .join(', ');
     const moreText = (list: Finding[]) =>
       `and ${list.length} more (${countsOf(list)}) — full evidence in the JSON results and evidence bundle`;
-    const counts = STATUSES.map((s) => [s, r.findings.filter((f) => f.status === s).length] as const)
-      .filter(([, c]) => c > 0)
-      .map(([s, c]) => `${c} ${STATUS_LABEL[s].toLowerCase()}`)
-      .join(', ');
+    const counts = countsOf(r.findings);
     const reqs = byControl.get(resultKey(r.ref, r.target)) ?? [];
     const reqGroups: { framework: string; links: Link[] }[] = [];
     for (const l of reqs.slice(0, REQUIREMENT_LINK_LIMIT)) {
