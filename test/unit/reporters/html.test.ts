@@ -383,7 +383,7 @@ describe('HTML report', () => {
       for (const tag of ['img', 'iframe', 'object', 'embed', 'link', 'base', 'form'])
         expect(all(page, tag), tag).to.have.length(0);
       expect(all(page, 'svg')).to.have.length(3);
-      for (const svg of all(page, 'svg')) expect(svg.parentNode.tagName).to.equal('FIGURE');
+      for (const svg of all(page, 'svg')) expect(svg.parentNode?.tagName).to.equal('FIGURE');
       for (const a of attributesOf(page)) {
         expect(a.name, `${a.tag} ${a.name}`).to.not.match(/^on/);
         expect(a.value.toLowerCase(), `${a.tag} ${a.name}`).to.not.contain('javascript:');
