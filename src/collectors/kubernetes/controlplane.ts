@@ -383,10 +383,10 @@ export async function buildControlPlane(inputs: ControlPlaneInputs): Promise<Obj
     if (inputs.platform.name === 'k3s')
       reason =
         'k3s runs the control plane inside the k3s process; its component flags are not visible separately';
-    else if (component === 'etcd')
-      reason = 'etcd was not found on this node or as a mirror pod (external or embedded etcd?)';
     else if (inputs.mode === 'manifests')
       reason = `the manifests do not include the ${LABELS[component]} static pod`;
+    else if (component === 'etcd')
+      reason = 'etcd was not found on this node or as a mirror pod (external or embedded etcd?)';
     else if (inputs.pods === undefined && !node)
       reason = `pods could not be read, so ${LABELS[component]} could not be found`;
     else
