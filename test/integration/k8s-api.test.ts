@@ -10,6 +10,7 @@ import type { Control, FactTarget } from '../../src/core/types.js';
 import { evaluateControl } from '../../src/evaluator/evaluate.js';
 import { runCli } from '../support/cli.js';
 import { skipOrFail } from '../support/dockerd.js';
+import { makeHostRoot, type HostRootFixture } from '../support/hostroot.js';
 import { loadFixtureCluster, startK8sApiServer, type K8sTestServer } from '../support/k8s-api-server.js';
 
 type Obj = Record<string, unknown>;
@@ -187,6 +188,57 @@ describe('@integration kubernetes API collectors (test API server)', function ()
       expect(t.meta).to.deep.include({ namespaces: ['shop'] });
       expect((t.facts['k8s.workloads'] as Obj[]).map((w) => w.name)).to.deep.equal(['web']);
       expect(server.requests.some((r) => r.path === '/api/v1/namespaces/shop/pods')).to.equal(true);
+    });
+  });
+
+  describe('live API plus a node root (the in-cluster DaemonSet set-up)', () => {
+    let server: K8sTestServer;
+    let node: HostRootFixture;
+    let target: FactTarget;
+    before(async () => {
+      server = await startK8sApiServer({ cluster: loadFixtureCluster('kubeadm') });
+      const nul = (...w: string[]) => ({ content: w.join('\0') + '\0', mode: 0o444 });
+      node = await makeHostRoot({
+        '/etc/hostname': { content: 'cp-1\n', mode: 0o644 },
+        '/proc/101/cmdline': nul(
+          '/usr/bin/kubelet',
+          '--config=/var/lib/kubelet/config.yaml',
+          '--kubeconfig=/etc/kubernetes/kubelet.conf',
+        ),
+        '/proc/202/cmdline': nul('kube-apiserver', '--profiling=false', '--authorization-mode=Node,RBAC'),
+        '/var/lib/kubelet/config.yaml': {
+          content: 'kind: KubeletConfiguration\nreadOnlyPort: 10255\n',
+          mode: 0o600,
+        },
+        '/etc/kubernetes/kubelet.conf': { content: 'kind: Config\n', mode: 0o600 },
+      });
+      target = await collectK8sTarget({ kubeconfig: server.writeKubeconfig(), nodeRoot: node.root, env: {} });
+    });
+    after(async () => {
+      await server?.close();
+      await node?.remove();
+    });
+
+    it("keeps the cluster identity, reads the kubelet and this node's apiserver from the node, others from the API", () => {
+      expect(target.id).to.equal('k8s:6f1e2d3c-4b5a-4978-8a6b-5c4d3e2f1a0b');
+      expect(target.meta).to.include({ mode: 'live', nodeRoot: node.root });
+      expect(target.errors).to.deep.equal({});
+      const cp = target.facts['k8s.controlplane'] as Obj[];
+      expect(cp.map((e) => [e.component, e.source, e.node])).to.deep.equal([
+        ['apiserver', 'node', 'cp-1'],
+        ['controllerManager', 'mirror-pod', 'cp-1'],
+        ['scheduler', 'mirror-pod', 'cp-1'],
+        ['etcd', 'mirror-pod', 'cp-1'],
+        ['kubelet', 'node', 'cp-1'],
+        ['proxy', 'pod', null],
+      ]);
+      expect((cp[0]?.effective as Obj).profiling).to.equal('false');
+      expect(cp[4]?.effective).to.nested.include({
+        readOnlyPort: 10255,
+        'authentication.anonymous.enabled': false,
+      });
+      const files = target.facts['k8s.nodefiles'] as Obj[];
+      expect(files.find((f) => f.role === 'kubelet-config')).to.include({ mode: '0600', exists: true });
     });
   });
 
