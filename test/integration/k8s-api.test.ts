@@ -11,7 +11,12 @@ import { evaluateControl } from '../../src/evaluator/evaluate.js';
 import { runCli } from '../support/cli.js';
 import { skipOrFail } from '../support/dockerd.js';
 import { makeHostRoot, type HostRootFixture } from '../support/hostroot.js';
-import { loadFixtureCluster, startK8sApiServer, type K8sTestServer } from '../support/k8s-api-server.js';
+import {
+  loadFixtureCluster,
+  opensslAvailable,
+  startK8sApiServer,
+  type K8sTestServer,
+} from '../support/k8s-api-server.js';
 
 type Obj = Record<string, unknown>;
 const run = promisify(execFile);
@@ -41,6 +46,9 @@ function control(over: Partial<Control>): Control {
 
 describe('@integration kubernetes API collectors (test API server)', function () {
   this.timeout(30_000);
+  before(function () {
+    if (!opensslAvailable()) skipOrFail(this, 'the openssl CLI is not installed (needed for the test CA)');
+  });
 
   describe('kubeadm cluster', () => {
     let server: K8sTestServer;
@@ -187,6 +195,7 @@ describe('@integration kubernetes API collectors (test API server)', function ()
       expect(t.kind).to.equal('kubernetes');
       expect(t.meta).to.deep.include({ namespaces: ['shop'] });
       expect((t.facts['k8s.workloads'] as Obj[]).map((w) => w.name)).to.deep.equal(['web']);
+      expect((t.facts['k8s.namespaces'] as Obj[]).map((n) => n.name)).to.deep.equal(['shop']);
       expect(server.requests.some((r) => r.path === '/api/v1/namespaces/shop/pods')).to.equal(true);
     });
   });

@@ -159,6 +159,16 @@ export interface K8sTestServer {
   close(): Promise<void>;
 }
 
+/** True when the openssl CLI (used to make the test CA) can run. */
+export function opensslAvailable(): boolean {
+  try {
+    execFileSync('openssl', ['version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 function openssl(args: string[], cwd: string): void {
   execFileSync('openssl', args, { cwd, stdio: ['ignore', 'ignore', 'pipe'] });
 }

@@ -256,6 +256,11 @@ export function liveSource(
         if (served && !served.has(gv)) return [];
       }
       const nsFilter = spec.namespaced && opts.namespaces?.length ? opts.namespaces : undefined;
+      if (name === 'Namespace' && opts.namespaces?.length) {
+        // the namespaces themselves are cluster-scoped: keep only the chosen ones
+        const wanted = new Set(opts.namespaces);
+        return (await listAll(spec)).filter((n) => wanted.has(str(obj(n.metadata).name) ?? ''));
+      }
       if (!nsFilter) return await listAll(spec);
       const parts = await Promise.all(nsFilter.map((ns) => listAll(spec, ns)));
       return parts.flat();

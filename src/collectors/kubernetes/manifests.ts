@@ -508,6 +508,8 @@ export function manifestSource(
       if (!str(meta.namespace)) o.metadata = { ...meta, namespace: defaultNamespace };
       const ns = str(obj(o.metadata).namespace) as string;
       if (opts.namespaces?.length && !opts.namespaces.includes(ns)) continue;
+    } else if (kind === 'Namespace' && opts.namespaces?.length) {
+      if (!opts.namespaces.includes(str(obj(o.metadata).name) ?? '')) continue;
     }
     let list = byKind.get(kind);
     if (!list) byKind.set(kind, (list = []));
