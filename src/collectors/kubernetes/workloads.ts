@@ -169,7 +169,8 @@ export function effectiveSecurityContext(
   podAnnotations: Record<string, string>,
   containerName: string,
 ): { securityContext: Obj; inherited: string[] } {
-  const sc: Obj = structuredClone(containerSc) as Obj;
+  // values are shared with the (already copied) pod spec; nothing mutates them afterwards
+  const sc: Obj = { ...containerSc };
   const inherited: string[] = [];
   for (const field of INHERITED_FIELDS) {
     const podValue = podSc[field];
@@ -181,7 +182,7 @@ export function effectiveSecurityContext(
       continue;
     }
     if (sc[field] === undefined || sc[field] === null) {
-      sc[field] = structuredClone(podValue);
+      sc[field] = podValue;
       inherited.push(field);
     }
   }
@@ -206,8 +207,7 @@ function containerEntry(
   const image = str(c.image) ?? '';
   const img = parseImage(image);
   const resources = obj(c.resources);
-  const redacted = structuredClone(c) as Obj;
-  redactContainer(redacted);
+  const redacted = c; // a container of the redacted pod spec copy
   return {
     name,
     type,
@@ -396,10 +396,11 @@ export function workloadEntry(
     automountSource = 'serviceaccount';
   }
   const volumes: Obj[] = objs(spec.volumes).map((v) => ({ ...v, type: volumeType(v) }));
+  const podSpec = redactPodSpec(spec);
   const containers = [
-    ...objs(spec.initContainers).map((c) => containerEntry(c, 'initContainer', podSc, podAnnotations)),
-    ...objs(spec.containers).map((c) => containerEntry(c, 'container', podSc, podAnnotations)),
-    ...objs(spec.ephemeralContainers).map((c) =>
+    ...objs(podSpec.initContainers).map((c) => containerEntry(c, 'initContainer', podSc, podAnnotations)),
+    ...objs(podSpec.containers).map((c) => containerEntry(c, 'container', podSc, podAnnotations)),
+    ...objs(podSpec.ephemeralContainers).map((c) =>
       containerEntry(c, 'ephemeralContainer', podSc, podAnnotations),
     ),
   ];
@@ -425,7 +426,7 @@ export function workloadEntry(
     mirror,
     podLabels: strMap(obj(template.metadata).labels),
     podAnnotations,
-    podSpec: redactPodSpec(spec),
+    podSpec,
     podSecurityContext: podSc,
     serviceAccountName: saName,
     serviceAccount: {
