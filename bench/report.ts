@@ -2,9 +2,11 @@
  * Report rendering cost: the demo host's containers replicated until the assessment holds at least 5,000
  * findings (with the demo's scope, waivers and attestations, so every report section is populated), then
  * rendered to HTML and to PDF. Prints wall time and file size of each; targets: HTML < 3 s, PDF < 30 s.
- * Needs Debian's chromium for the PDF (skipped, and said so, without it).
+ * Needs Debian's chromium for the PDF (skipped, and said so, without it). Run alone with
+ * `node --import tsx bench/report.ts`.
  */
-import { resolve } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { demoDefaults, demoFactsPath, DEMO_DAY } from '../src/cli/commands/demo.js';
 import { loadGovernance } from '../src/cli/governance.js';
@@ -60,7 +62,8 @@ export function syntheticAssessment(minFindings = 5_000): ResultsDocument {
   return doc;
 }
 
-export async function benchReport(): Promise<void> {
+/** Set RAMPART_BENCH_OUT=<dir> to keep the rendered files for a look. */
+export async function benchReport(outDir = process.env.RAMPART_BENCH_OUT): Promise<void> {
   const doc = syntheticAssessment();
   const containers = new Set(
     doc.results.flatMap((r) =>
@@ -103,6 +106,10 @@ export async function benchReport(): Promise<void> {
     { executablePath: chromium },
   );
   ms = Number(process.hrtime.bigint() - started) / 1e6;
+  if (outDir) {
+    writeFileSync(join(outDir, 'bench-report.html'), html);
+    writeFileSync(join(outDir, 'bench-report.pdf'), pdf);
+  }
   const pages = (pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g) ?? []).length;
   console.log(
     'pdf'.padEnd(8),

@@ -65,18 +65,18 @@ export const SEVERITY_LABEL: Record<Severity, string> = {
   info: 'Info',
 };
 
-const WAIVER_STATE_LABEL: Record<WaiverRecord['state'], string> = {
-  applied: 'Applied',
-  unused: 'Unused (matched nothing)',
-  expired: 'EXPIRED (findings count as failures)',
-  'expired-unused': 'Expired and unused',
+const WAIVER_STATE_LABEL: Record<WaiverRecord['state'], [string, string]> = {
+  applied: ['Applied', ''],
+  unused: ['Unused', 'matched no failing finding'],
+  expired: ['EXPIRED', 'its findings count as failures'],
+  'expired-unused': ['Expired, unused', 'matched nothing'],
 };
 
-const ATTESTATION_STATE_LABEL: Record<AttestationRecord['state'], string> = {
-  applied: 'Applied',
-  expired: 'EXPIRED (not applied)',
-  unused: 'Unused (matched nothing)',
-  invalid: 'Invalid (not applied)',
+const ATTESTATION_STATE_LABEL: Record<AttestationRecord['state'], [string, string]> = {
+  applied: ['Applied', ''],
+  expired: ['EXPIRED', 'not applied'],
+  unused: ['Unused', 'matched no control or requirement'],
+  invalid: ['Invalid', 'not applied'],
 };
 
 /** Findings listed first in the evidence tables. */
@@ -224,7 +224,7 @@ export interface ControlView {
   level: number;
   scored: boolean;
   reason: string;
-  rationale: string;
+  rationale: TextPart[];
   remediation: TextPart[];
   attestation: string;
   counts: string;
@@ -234,6 +234,8 @@ export interface ControlView {
   commonExpected: KeyValue[];
   perRowExpected: boolean;
   rows: (EvidenceRow & { printHidden: boolean })[];
+  /** Room (mm) the table's header and first row need on paper, so no header is left alone at a page foot. */
+  keepMm: number;
   more: number;
   moreText: string;
   /** Rows left out of the printed page (more than that when some shown rows are screen-only). */
@@ -347,12 +349,14 @@ export interface ReportModel {
     requirement: string;
     matched: number;
     state: Badge;
+    stateNote: string;
     flagged: boolean;
   }[];
   waiverFlags: string[];
   attestations: {
     id: string;
     subject: string;
+    subjectNote: string;
     subjectHref: string;
     target: string;
     answer: Badge;
@@ -362,6 +366,7 @@ export interface ReportModel {
     evidence: string;
     note: string;
     state: Badge;
+    stateNote: string;
     reason: string;
   }[];
   manual: { href: string; ref: string; title: string; target: string; severity: Badge; evidence: string }[];
@@ -400,7 +405,8 @@ function pct(n: number): string {
 }
 
 function truncate(s: string, limit = VALUE_LIMIT): string {
-  if (s.length <= limit) return s;
+  // A value only a little over the limit is shown whole rather than cut for a few characters.
+  if (s.length <= limit + 40) return s;
   return `${s.slice(0, limit)}… (${s.length - limit} more characters in the JSON results)`;
 }
 
@@ -442,6 +448,28 @@ function optionText(v: JsonValue): string {
 
 function plural(n: number, one: string, many = `${one}s`): string {
   return `${n} ${n === 1 ? one : many}`;
+}
+
+/**
+ * A generous estimate of an evidence row's printed height in millimetres (A4, the print stylesheet's
+ * column widths and font sizes), from how many lines its longest cell wraps to.
+ */
+export function rowHeightMm(row: EvidenceRow, withExpected: boolean): number {
+  const lines = (text: string, perLine: number) => Math.max(1, Math.ceil(text.length / perLine));
+  const obsWidth = withExpected ? 44 : 70;
+  const kv = (list: KeyValue[], perLine: number) =>
+    list.reduce((n, x) => n + lines(`${x.key} ${x.value}`, perLine), 0);
+  const observed =
+    (row.message ? lines(row.message, obsWidth + 4) : 0) +
+    kv(row.observed, obsWidth) +
+    (row.factors ? lines(`Risk factors: ${row.factors}`, obsWidth + 4) : 0);
+  const expected = withExpected ? kv(row.expected, 30) : 0;
+  const resource =
+    lines(`${row.resourceKind} ${row.resourceName}`, 22) +
+    (row.resourceId ? lines(row.resourceId, 24) : 0) +
+    (row.source ? lines(row.source, 24) : 0);
+  const status = 1 + (row.risk ? 1 : 0) + (row.waiver ? lines(row.waiver, 16) : 0);
+  return Math.ceil(Math.max(observed, expected, resource, status) * 4.2 + 4);
 }
 
 /** Split on `backtick` code spans (as written in control remediation texts). */
@@ -616,7 +644,8 @@ export function buildReportModel(doc: ResultsDocument, opts: RenderOptions): Rep
   const fwAnchors = frameworks.map((_, i) => `fw-${i + 1}`);
   frameworks.forEach((f, i) => add(fwAnchors[i]!, `Framework: ${f.title}`));
   add('gaps', 'Ranked gaps and remediation');
-  add('controls', 'Control details and evidence');
+  const controlsToc: TocEntry[] = [];
+  add('controls', 'Control details and evidence', controlsToc);
   add('waivers', 'Waiver register');
   add('attestations', 'Attestations');
   add('manual', 'Manual controls awaiting review');
@@ -758,7 +787,7 @@ export function buildReportModel(doc: ResultsDocument, opts: RenderOptions): Rep
       bars: [{ value: r.count, cls: r.badge.cls, text: String(r.count) }],
     })),
     Math.max(1, ...statusRows.map((r) => r.count)),
-    { labelWidth: 120, width: 330, textRoom: 36 },
+    { labelWidth: 138, width: 330, textRoom: 36 },
   );
   const fwChart = frameworks.length
     ? barChart(
@@ -837,7 +866,7 @@ export function buildReportModel(doc: ResultsDocument, opts: RenderOptions): Rep
         title: q.title,
         status: requirementBadge(q.status),
         statusKey: q.status,
-        reason: reasonWithoutAsk(q.reason, q.attestationNeeded),
+        reason: att && q.reason.includes(att.evidence) ? '' : reasonWithoutAsk(q.reason, q.attestationNeeded),
         attestationNeeded: q.attestationNeeded ?? '',
         attestation: att
           ? `Attested ${att.answer.replace('_', ' ')} by ${att.attester} on ${att.date}${att.expired ? ' (EXPIRED)' : ''}; evidence: ${att.evidence}`
@@ -903,6 +932,9 @@ export function buildReportModel(doc: ResultsDocument, opts: RenderOptions): Rep
     g.controls.push(controlView(r));
   }
 
+  for (const g of groups)
+    controlsToc.push({ href: `#${g.anchor}`, number: '', title: g.title, children: [] });
+
   function controlView(r: Result): ControlView {
     const sorted = [...r.findings].sort(
       (a, b) => FINDING_ORDER[a.status] - FINDING_ORDER[b.status] || (b.risk ?? 0) - (a.risk ?? 0),
@@ -933,6 +965,7 @@ export function buildReportModel(doc: ResultsDocument, opts: RenderOptions): Rep
     const expectedKeys = new Set(r.findings.map((f) => canonicalJson(f.expected)));
     const common = r.findings.length > 1 && expectedKeys.size === 1;
     const att = r.attestation;
+    const rows = shown.map((f, i) => ({ ...evidenceRow(f, r), printHidden: printHidden[i]! }));
     // Why it matters and how to fix it are shown where there is something to act on.
     const actionable = ACTIONABLE.has(r.status);
     return {
@@ -950,7 +983,7 @@ export function buildReportModel(doc: ResultsDocument, opts: RenderOptions): Rep
       level: r.level,
       scored: r.scored,
       reason: r.reason,
-      rationale: actionable ? (r.rationale ?? '') : '',
+      rationale: actionable ? textParts(r.rationale ?? '') : [],
       remediation: actionable ? textParts(r.remediation ?? '') : [],
       attestation: att
         ? `Attested ${att.answer.replace('_', ' ')} by ${att.attester} on ${att.date}${att.expires ? `, valid until ${att.expires}` : ''}${att.expired ? ' (EXPIRED, not applied)' : ''}. Evidence: ${att.evidence}${att.note ? `. ${att.note}` : ''}`
@@ -960,7 +993,8 @@ export function buildReportModel(doc: ResultsDocument, opts: RenderOptions): Rep
       requirementsMore: Math.max(0, reqs.length - REQUIREMENT_LINK_LIMIT),
       commonExpected: common ? keyValues(r.findings[0]!.expected, true) : [],
       perRowExpected: !common,
-      rows: shown.map((f, i) => ({ ...evidenceRow(f, r), printHidden: printHidden[i]! })),
+      rows,
+      keepMm: rows[0] ? Math.min(150, 14 + rowHeightMm(rows[0], !common)) : 0,
       more,
       moreText: more ? moreText(sorted.slice(cap)) : '',
       printMore,
@@ -984,7 +1018,8 @@ export function buildReportModel(doc: ResultsDocument, opts: RenderOptions): Rep
       source: src,
       status: statusBadge(f.status),
       statusKey: f.status,
-      message: f.status === 'pass' ? '' : truncate(f.message, 600),
+      // Passing and manual findings' messages only restate the observed values shown beside them.
+      message: f.status === 'pass' || f.status === 'manual' ? '' : truncate(f.message, 600),
       observed: keyValues(f.observed, false),
       expected: keyValues(f.expected, true),
       risk:
@@ -1020,7 +1055,8 @@ export function buildReportModel(doc: ResultsDocument, opts: RenderOptions): Rep
     ticket: w.ticket ?? '',
     requirement: w.requirement ?? '',
     matched: w.matched,
-    state: { label: WAIVER_STATE_LABEL[w.state], cls: `wv-${w.state}` },
+    state: { label: WAIVER_STATE_LABEL[w.state][0], cls: `wv-${w.state}` },
+    stateNote: WAIVER_STATE_LABEL[w.state][1],
     flagged: w.state !== 'applied',
   }));
   const waiverFlags = (doc.waivers ?? [])
@@ -1036,6 +1072,7 @@ export function buildReportModel(doc: ResultsDocument, opts: RenderOptions): Rep
   // Attestations
   const attestations = (doc.attestations ?? []).map((a) => {
     let subject = a.control ?? a.requirement ?? '';
+    let subjectNote = '';
     let href = '';
     if (a.control) {
       const target = a.target ?? doc.results.find((r) => r.ref === a.control)?.target ?? '';
@@ -1046,10 +1083,16 @@ export function buildReportModel(doc: ResultsDocument, opts: RenderOptions): Rep
       const fwId = (fwPart ?? '').split('@')[0] ?? '';
       const anchor = reqAnchor.get(`${fwId}\u0000${reqId ?? ''}`);
       href = anchor ? `#${anchor}` : '';
+      const fw = frameworks.find((f) => f.id === fwId);
+      if (reqId) {
+        subject = reqId;
+        subjectNote = fw ? fw.title : (fwPart ?? '');
+      }
     }
     return {
       id: a.id ?? '',
       subject,
+      subjectNote,
       subjectHref: href,
       target: a.target ? (targetName.get(a.target) ?? a.target) : '',
       answer: {
@@ -1061,7 +1104,8 @@ export function buildReportModel(doc: ResultsDocument, opts: RenderOptions): Rep
       expires: a.expires ?? '',
       evidence: a.evidence,
       note: a.note ?? '',
-      state: { label: ATTESTATION_STATE_LABEL[a.state], cls: `at-${a.state}` },
+      state: { label: ATTESTATION_STATE_LABEL[a.state][0], cls: `at-${a.state}` },
+      stateNote: ATTESTATION_STATE_LABEL[a.state][1],
       reason: a.reason ?? '',
     };
   });
@@ -1076,8 +1120,8 @@ export function buildReportModel(doc: ResultsDocument, opts: RenderOptions): Rep
       target: targetName.get(r.target) ?? r.target,
       severity: severityBadge(r.severity),
       evidence: r.findings.length
-        ? `${plural(r.findings.length, 'resource')} with collected values for the reviewer`
-        : 'no collected values; follow the audit procedure',
+        ? `${plural(r.findings.length, 'resource')} with collected values`
+        : 'none; follow the audit procedure',
     }));
   const needsAttestation = frameworks.flatMap((f, fi) =>
     f.requirements
@@ -1117,7 +1161,7 @@ export function buildReportModel(doc: ResultsDocument, opts: RenderOptions): Rep
     classification: (opts.classification ?? 'CONFIDENTIAL').trim() || 'CONFIDENTIAL',
     assessor: opts.assessor?.trim() || 'not stated',
     assessorStated: Boolean(opts.assessor?.trim()),
-    date: dateOnly(doc.finishedAt),
+    date: dateOnly(doc.startedAt),
     startedAt: utc(doc.startedAt),
     finishedAt: utc(doc.finishedAt),
     asOf,

@@ -157,7 +157,7 @@ export async function renderPdf(
   const names = doc.targets.map((t) => t.name);
   return printHtml(html, {
     target: names.length <= 2 ? names.join(', ') : `${names[0]} and ${names.length - 1} more targets`,
-    date: doc.finishedAt.slice(0, 10),
+    date: doc.startedAt.slice(0, 10),
     classification: (opts.classification ?? 'CONFIDENTIAL').trim() || 'CONFIDENTIAL',
     ...extra,
     executablePath,

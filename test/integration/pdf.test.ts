@@ -124,7 +124,7 @@ describe('PDF report @integration', function () {
   });
 
   it('prints the target, date, classification and page numbers on every page', () => {
-    const date = doc.finishedAt.slice(0, 10);
+    const date = doc.startedAt.slice(0, 10);
     pages
       .filter((p) => p.trim())
       .forEach((p, i) => {
@@ -133,6 +133,14 @@ describe('PDF report @integration', function () {
         expect(p, `page ${i + 1}`).to.contain(date);
         expect(p, `page ${i + 1}`).to.contain(`Page ${i + 1} of ${pageCount}`);
       });
+  });
+
+  it('leaves no evidence table header alone at the foot of a page', () => {
+    const orphans = pages
+      .map((p, i) => ({ page: i + 1, lines: p.split('\n').filter((l) => l.trim()) }))
+      .filter(({ lines }) => /^\s*Resource\s+Status\s+Observed/.test(lines[lines.length - 2] ?? ''))
+      .map(({ page }) => page);
+    expect(orphans).to.deep.equal([]);
   });
 
   it('blocks and records a request a page does attempt', async () => {
