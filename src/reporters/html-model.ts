@@ -306,6 +306,8 @@ export interface ReportModel {
   tool: string;
   schemaVersion: string;
   digest: string;
+  /** Digests of the evidence files written with this report (results.json, facts.json), when the CLI gives them. */
+  fileDigests: KeyValue[];
   benchmarks: { title: string; id: string; version: string }[];
   frameworkList: { title: string; id: string; version: string }[];
   targets: TargetView[];
@@ -1168,6 +1170,14 @@ export function buildReportModel(doc: ResultsDocument, opts: RenderOptions): Rep
     tool: `${doc.tool.name} ${doc.tool.version}`,
     schemaVersion: doc.schemaVersion,
     digest,
+    fileDigests: [
+      ...(opts.digests?.results
+        ? [{ key: 'results.json (SHA-256 of the file)', value: opts.digests.results }]
+        : []),
+      ...(opts.digests?.facts
+        ? [{ key: 'facts.json (SHA-256 of the fact set)', value: opts.digests.facts }]
+        : []),
+    ],
     benchmarks: doc.benchmarks.map((b) => ({ title: b.title, id: b.id, version: b.version })),
     frameworkList: frameworks.map((f) => ({ title: f.title, id: f.id, version: f.version })),
     targets,

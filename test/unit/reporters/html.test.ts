@@ -325,6 +325,19 @@ describe('HTML report', () => {
     expect(page.querySelector('#cover')!.text).to.not.contain('CONFIDENTIAL');
   });
 
+  it('shows the digests of the evidence files when the CLI gives them', () => {
+    const results = 'a'.repeat(64);
+    const facts = 'b'.repeat(64);
+    const page = parse(renderHtml(doc, { ...OPTS, digests: { results, facts } }));
+    for (const id of ['#cover', '#sec-appendix']) {
+      const text = page.querySelector(id)!.text;
+      expect(text).to.contain(resultsDigest(doc));
+      expect(text).to.contain(results);
+      expect(text).to.contain(facts);
+    }
+    expect(root.querySelector('#cover')!.text).to.not.contain('results.json (SHA-256');
+  });
+
   it('is deterministic: the same results give the same bytes', () => {
     expect(renderHtml(demoResults(), OPTS)).to.equal(html);
   });
