@@ -208,6 +208,36 @@ describe('HTML report', () => {
     expect(failing).to.include('Fail');
   });
 
+  it('gives every coloured badge and table header text a contrast of at least 4.5:1', () => {
+    const css = readFileSync(join(templatesDir(), 'report.css'), 'utf8');
+    const luminance = (hex: string) => {
+      const [r, g, b] = [1, 3, 5].map((i) => {
+        const c = parseInt(hex.slice(i, i + 2), 16) / 255;
+        return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+      });
+      return 0.2126 * r! + 0.7152 * g! + 0.0722 * b!;
+    };
+    const ratio = (a: string, b: string) => {
+      const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x);
+      return (hi! + 0.05) / (lo! + 0.05);
+    };
+    const vars = Object.fromEntries(
+      [...css.matchAll(/(--[a-z-]+):\s*(#[0-9a-f]{6})/gi)].map((m) => [m[1], m[2]]),
+    );
+    const hex = (v: string) => (v.startsWith('var(') ? vars[v.slice(4, -1)] : v)?.toLowerCase();
+    let checked = 0;
+    for (const m of css.matchAll(/([^{}]+)\{([^{}]*)\}/g)) {
+      const bg = /(?:^|[;\s])background:\s*(#[0-9a-f]{6}|var\(--[a-z-]+\))/i.exec(m[2]!)?.[1];
+      const fg = /(?:^|[;\s])color:\s*(#[0-9a-f]{6}|var\(--[a-z-]+\))/i.exec(m[2]!)?.[1];
+      if (!bg || !fg) continue;
+      checked += 1;
+      expect(ratio(hex(bg)!, hex(fg)!), m[1]!.trim()).to.be.at.least(4.5);
+    }
+    expect(checked).to.be.greaterThan(12);
+    expect(ratio(vars['--muted']!, '#ffffff')).to.be.at.least(4.5);
+    expect(ratio(vars['--muted']!, vars['--tint']!)).to.be.at.least(4.5);
+  });
+
   it('draws the charts as inline, labelled SVG and says why there is no trend', () => {
     const svgs = all(root, 'svg');
     expect(svgs).to.have.length(3);
