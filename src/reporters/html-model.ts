@@ -491,9 +491,11 @@ export function textParts(s: string): TextPart[] {
 
 /** A requirement's reason without the attestation text it repeats at its end (shown separately). */
 function reasonWithoutAsk(reason: string, ask: string | undefined): string {
-  if (ask && reason.endsWith(ask))
-    return reason.slice(0, reason.length - ask.length).replace(/[\s:;,-]+$/, '');
-  return reason;
+  const at = ask ? reason.indexOf(ask) : -1;
+  if (!ask || at < 0) return reason;
+  const head = reason.slice(0, at).replace(/[\s:;,-]+$/, '');
+  const tail = reason.slice(at + ask.length).trim();
+  return tail ? `${head} ${tail}` : head;
 }
 
 function riskClass(risk: number): string {
@@ -869,7 +871,8 @@ export function buildReportModel(doc: ResultsDocument, opts: RenderOptions): Rep
         status: requirementBadge(q.status),
         statusKey: q.status,
         reason: att && q.reason.includes(att.evidence) ? '' : reasonWithoutAsk(q.reason, q.attestationNeeded),
-        attestationNeeded: q.attestationNeeded ?? '',
+        // What must be attested is shown unless a live attestation answers it.
+        attestationNeeded: att && !att.expired ? '' : (q.attestationNeeded ?? ''),
         attestation: att
           ? `Attested ${att.answer.replace('_', ' ')} by ${att.attester} on ${att.date}${att.expired ? ' (EXPIRED)' : ''}; evidence: ${att.evidence}`
           : '',
