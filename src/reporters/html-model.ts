@@ -331,6 +331,8 @@ export interface ReportModel {
   };
   charts: { severity: BarChart; status: BarChart; frameworks: BarChart | null };
   topRisks: GapView[];
+  /** False when the results carry no gap ranking at all (not the same as "no gaps"). */
+  gapsRanked: boolean;
   frameworks: FrameworkView[];
   gaps: GapView[];
   controlGroups: ControlGroup[];
@@ -1211,6 +1213,7 @@ export function buildReportModel(doc: ResultsDocument, opts: RenderOptions): Rep
     },
     charts: { severity: sevChart, status: statusChart, frameworks: fwChart },
     topRisks: gapsAll.slice(0, 10).map(gapView),
+    gapsRanked: doc.gaps !== undefined,
     frameworks: frameworkViews,
     gaps: gapsAll.map(gapView),
     controlGroups: groups,

@@ -409,6 +409,36 @@ describe('HTML report', () => {
     expect(text).to.not.contain('x'.repeat(200));
   });
 
+  it('renders several targets and benchmarks, with manifest sources, and links that resolve', () => {
+    const d = JSON.parse(
+      readFileSync(join(import.meta.dirname, '../../fixtures/reports/results.json'), 'utf8'),
+    ) as ResultsDocument;
+    const page = parse(renderHtml(d, OPTS));
+    const cover = page.querySelector('#cover')!.text;
+    for (const t of d.targets) {
+      expect(cover).to.contain(t.name);
+      expect(cover).to.contain(t.id);
+    }
+    const ids = new Set(all(page, '[id]').map((e) => e.id));
+    expect(all(page, 'a[href]').filter((a) => !ids.has(a.getAttribute('href')!.slice(1)))).to.deep.equal([]);
+    expect(all(page, 'article.control')).to.have.length(d.results.length);
+    const sourced = d.results.flatMap((r) => r.findings).find((f) => f.resource.source)!;
+    expect(page.text).to.contain(`${sourced.resource.source!.file}:${sourced.resource.source!.line}`);
+  });
+
+  it('renders a bare results document (no scores, gaps, frameworks, waivers or attestations)', () => {
+    const d = demoResults();
+    for (const k of ['scores', 'gaps', 'frameworks', 'waivers', 'attestations', 'options'] as const)
+      delete d[k];
+    const page = parse(renderHtml(d, OPTS));
+    expect(all(page, 'section.major').map((s) => s.id)).to.deep.equal(
+      SECTIONS.filter((s) => !s.startsWith('sec-fw-')),
+    );
+    expect(page.querySelector('#sec-gaps')!.text).to.contain('carry no risk ranking');
+    expect(page.querySelector('#sec-waivers')!.text).to.contain('No waivers were given');
+    expect(page.querySelector('#sec-summary')!.text).to.contain('Coverage');
+  });
+
   describe('hostile values from the target', () => {
     let hostile: ResultsDocument;
     let out: string;
