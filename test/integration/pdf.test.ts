@@ -143,10 +143,10 @@ describe('PDF report @integration', function () {
     expect(orphans).to.deep.equal([]);
   });
 
-  it('blocks and records a request a page does attempt', async () => {
+  it('prints with JavaScript off, and blocks and records a request a page does attempt', async () => {
     const seen: string[] = [];
     const out = await printHtml(
-      '<!DOCTYPE html><html><body><p>probe</p><img src="http://127.0.0.1:9/pixel.png"><link rel="stylesheet" href="http://127.0.0.1:9/x.css"></body></html>',
+      '<!DOCTYPE html><html><body><p id="p">static text</p><script>document.getElementById("p").textContent = "script ran"</script><img src="http://127.0.0.1:9/pixel.png"><link rel="stylesheet" href="http://127.0.0.1:9/x.css"></body></html>',
       {
         target: 'probe',
         date: '2024-08-06',
@@ -157,7 +157,10 @@ describe('PDF report @integration', function () {
     );
     expect(out.blockedRequests).to.include('http://127.0.0.1:9/pixel.png');
     expect(seen).to.deep.equal(out.blockedRequests);
-    expect(out.pdf.subarray(0, 5).toString('latin1')).to.equal('%PDF-');
+    writeFileSync(join(dir, 'probe.pdf'), out.pdf);
+    const text = pdftotext(join(dir, 'probe.pdf'));
+    expect(text).to.contain('static text');
+    expect(text).to.not.contain('script ran');
   });
 
   it('prints hostile target values as inert text and uses the classification given', async () => {
