@@ -267,8 +267,14 @@ describe('HTML report', () => {
       expect(cells[0]).to.match(/%$/);
       expect(cells[1]).to.match(/%$/);
     }
-    const statusRows = all(s, 'table tbody tr').filter((r) => r.querySelector('.badge.st-fail'));
-    expect(statusRows[0]!.text).to.contain(String(doc.summary.byStatus.fail));
+    // Counts by status and severity: drawn as text in the charts and given in full in their descriptions.
+    const desc = all(s, 'svg desc').map((d) => d.text);
+    expect(desc.join(' ')).to.contain(`Fail ${doc.summary.byStatus.fail}`);
+    expect(desc.join(' ')).to.contain(`Pass ${doc.summary.byStatus.pass}`);
+    expect(desc.join(' ')).to.contain(`Critical ${doc.summary.bySeverity.critical}`);
+    const labels = all(s, 'svg text').map((t) => t.text);
+    expect(labels).to.include('Not applicable');
+    expect(labels).to.include(String(doc.summary.byStatus.not_applicable));
   });
 
   it('gives every framework requirement a matrix row with status, legacy ids and links to the controls', () => {
